@@ -1,0 +1,204 @@
+from __future__ import annotations
+
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+
+
+class Organisation(models.Model):
+    """A municipality (or other body) that runs workshops and keeps its own cases."""
+
+    name = models.CharField(_("navn"), max_length=200)
+    slug = models.SlugField(_("kortnavn"), unique=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("organisation")
+        verbose_name_plural = _("organisationer")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class User(AbstractUser):
+    class Role(models.TextChoices):
+        FACILITATOR = "facilitator", _("Facilitator")
+        HR = "hr", _("HR")
+        ADMIN = "admin", _("Organisationsadministrator")
+
+    organisation = models.ForeignKey(
+        Organisation,
+        verbose_name=_("organisation"),
+        on_delete=models.PROTECT,
+        related_name="members",
+        null=True,
+        blank=True,
+    )
+    role = models.CharField(_("rolle"), max_length=20, choices=Role, blank=True)
+
+    class Meta(AbstractUser.Meta):
+        verbose_name = _("bruger")
+        verbose_name_plural = _("brugere")
+
+
+def split_lines(text: str) -> list[str]:
+    return [line.strip() for line in text.splitlines() if line.strip()]
+
+
+class CodexQuerySet(models.QuerySet):
+    def taggable(self) -> CodexQuerySet:
+        return self.filter(taggable=True)
+
+
+class CodexManager(models.Manager.from_queryset(CodexQuerySet)):
+    def get_by_natural_key(self, slug: str) -> Codex:
+        return self.get(slug=slug)
+
+
+class Codex(models.Model):
+    """A code of conduct: KL's duties, Kodeks for god ledelse, a trust code …"""
+
+    DUTIES = "kl-2024"
+    LEADERSHIP = "god-ledelse"
+
+    slug = models.SlugField(_("kortnavn"), unique=True)
+    title = models.CharField(_("titel"), max_length=200)
+    publisher = models.CharField(_("udgiver"), max_length=200, blank=True)
+    year = models.PositiveSmallIntegerField(_("år"), null=True, blank=True)
+    summary = models.TextField(_("indledning"), blank=True)
+    position = models.PositiveSmallIntegerField(_("placering"), default=0)
+    taggable = models.BooleanField(
+        _("kan bruges til tags"),
+        default=False,
+        help_text=_("Grupper i en workshop kan tagge deres drøftelse med kodeksets punkter."),
+    )
+
+    objects = CodexManager()
+
+    class Meta:
+        ordering = ["position", "title"]
+        verbose_name = _("kodeks")
+        verbose_name_plural = _("kodekser")
+
+    def __str__(self) -> str:
+        return self.title
+
+    def natural_key(self) -> tuple[str]:
+        return (self.slug,)
+
+    def get_absolute_url(self) -> str:
+        return reverse("kodeks:codex", args=[self.slug])
+
+    @property
+    def is_duties(self) -> bool:
+        return self.slug == self.DUTIES
+
+    @property
+    def point_name(self) -> str:
+        return _("pligt") if self.is_duties else _("kodekspunkt")
+
+
+class PointManager(models.Manager):
+    def get_by_natural_key(self, codex_slug: str, number: int) -> Point:
+        return self.get(codex__slug=codex_slug, number=number)
+
+
+class Point(models.Model):
+    """A numbered point of a codex: one of the seven duties, or a leadership codex point."""
+
+    codex = models.ForeignKey(
+        Codex, verbose_name=_("kodeks"), on_delete=models.CASCADE, related_name="points"
+    )
+    number = models.PositiveSmallIntegerField(_("nummer"))
+    title = models.CharField(_("titel"), max_length=300)
+    text = models.TextField(_("tekst"), blank=True)
+    example = models.TextField(_("eksempel"), blank=True)
+    number_2016 = models.PositiveSmallIntegerField(
+        _("nummer i 2016-udgaven"), null=True, blank=True
+    )
+    intro_2016 = models.TextField(_("indledning i 2016-udgaven"), blank=True)
+    meaning = models.TextField(
+        pgettext_lazy("duty", "pligten betyder fx"),
+        blank=True,
+        help_text=_("Ét punkt pr. linje."),
+    )
+    questions = models.TextField(
+        _("temaer til diskussion"), blank=True, help_text=_("Ét spørgsmål pr. linje.")
+    )
+
+    objects = PointManager()
+
+    class Meta:
+        ordering = ["codex__position", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["codex", "number"], name="point_unique_number"),
+        ]
+        verbose_name = _("kodekspunkt")
+        verbose_name_plural = _("kodekspunkter")
+
+    def __str__(self) -> str:
+        return f"{self.number}. {self.title}"
+
+    def natural_key(self) -> tuple[str, int]:
+        return (*self.codex.natural_key(), self.number)
+
+    natural_key.dependencies = ["kodeks.codex"]
+
+    def get_absolute_url(self) -> str:
+        return reverse("kodeks:point", args=[self.codex.slug, self.number])
+
+    @property
+    def meaning_list(self) -> list[str]:
+        return split_lines(self.meaning)
+
+    @property
+    def question_list(self) -> list[str]:
+        return split_lines(self.questions)
+
+    @property
+    def renumbered_in_2016(self) -> bool:
+        return self.number_2016 is not None and self.number_2016 != self.number
+
+
+class ThemeManager(models.Manager):
+    def get_by_natural_key(self, codex_slug: str, position: int) -> Theme:
+        return self.get(codex__slug=codex_slug, position=position)
+
+
+class Theme(models.Model):
+    """A titled passage of a codex that is not a numbered point: themes, questions, examples."""
+
+    codex = models.ForeignKey(
+        Codex, verbose_name=_("kodeks"), on_delete=models.CASCADE, related_name="themes"
+    )
+    position = models.PositiveSmallIntegerField(_("placering"))
+    group = models.CharField(_("afsnit"), max_length=200, blank=True)
+    title = models.CharField(_("titel"), max_length=300, blank=True)
+    text = models.TextField(_("tekst"), blank=True)
+    questions = models.TextField(
+        _("spørgsmål og punkter"), blank=True, help_text=_("Ét punkt pr. linje.")
+    )
+
+    objects = ThemeManager()
+
+    class Meta:
+        ordering = ["codex__position", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["codex", "position"], name="theme_unique_position"),
+        ]
+        verbose_name = _("tema")
+        verbose_name_plural = _("temaer")
+
+    def __str__(self) -> str:
+        return self.title or self.group
+
+    def natural_key(self) -> tuple[str, int]:
+        return (*self.codex.natural_key(), self.position)
+
+    natural_key.dependencies = ["kodeks.codex"]
+
+    @property
+    def question_list(self) -> list[str]:
+        return split_lines(self.questions)

@@ -1,0 +1,31 @@
+from __future__ import annotations
+
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+
+from kodeks import views
+
+codex_patterns = (
+    [
+        path("", views.codex_list, name="codices"),
+        path("<slug:slug>/", views.codex_detail, name="codex"),
+        path("<slug:slug>/<int:number>/", views.point_detail, name="point"),
+    ],
+    "kodeks",
+)
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("kodeks/", include(codex_patterns)),
+    path("cases/", include("cases.urls")),
+    path(
+        "login/",
+        auth_views.LoginView.as_view(
+            template_name="registration/login.html", redirect_authenticated_user=True
+        ),
+        name="login",
+    ),
+    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("admin/", admin.site.urls),
+]

@@ -1,0 +1,62 @@
+from __future__ import annotations
+
+from django.db.models import Prefetch
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.views.decorators.http import require_GET
+
+from cases.models import Case
+from kodeks.models import Codex, Point
+
+
+def visitor_organisation(request: HttpRequest):
+    """The organisation whose local content the visitor may see, or None."""
+    user = request.user
+    return user.organisation if user.is_authenticated else None
+
+
+def _get_codex(slug: str) -> Codex:
+    return get_object_or_404(Codex, slug=slug)
+
+
+def _get_point(slug: str, number: int) -> Point:
+    return get_object_or_404(Point.objects.select_related("codex"), codex__slug=slug, number=number)
+
+
+@require_GET
+def home(request: HttpRequest) -> HttpResponse:
+    codices = Codex.objects.all()
+    duties = Point.objects.filter(codex__slug=Codex.DUTIES)
+    return render(request, "kodeks/home.html", {"codices": codices, "duties": duties})
+
+
+@require_GET
+def codex_list(request: HttpRequest) -> HttpResponse:
+    return render(request, "kodeks/codex_list.html", {"codices": Codex.objects.all()})
+
+
+@require_GET
+def codex_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    codex = _get_codex(slug)
+    cases = Case.objects.visible_to(visitor_organisation(request)).only(
+        "pk", "title", "number", "listed_under_id"
+    )
+    points = codex.points.select_related("codex").prefetch_related(
+        Prefetch("listed_cases", queryset=cases, to_attr="cases"),
+        Prefetch("related_cases", queryset=cases, to_attr="linked_cases"),
+    )
+    context = {"codex": codex, "points": points, "themes": codex.themes.all()}
+    return render(request, "kodeks/codex_detail.html", context)
+
+
+@require_GET
+def point_detail(request: HttpRequest, slug: str, number: int) -> HttpResponse:
+    point = _get_point(slug, number)
+    cases = (
+        Case.objects.visible_to(visitor_organisation(request))
+        .about(point)
+        .select_related("codex")
+    )
+    siblings = point.codex.points.select_related("codex")
+    context = {"point": point, "codex": point.codex, "cases": cases, "siblings": siblings}
+    return render(request, "kodeks/point_detail.html", context)
