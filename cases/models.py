@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from collections import defaultdict
+
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -15,7 +17,7 @@ def search_words(query: str) -> list[str]:
 
 class CaseQuerySet(models.QuerySet):
     def public(self) -> CaseQuerySet:
-        """KL's cases and dilemmas, readable by anyone."""
+        """KL’s cases and dilemmas, readable by anyone."""
         return self.filter(organisation__isnull=True)
 
     def visible_to(self, organisation: Organisation | None) -> CaseQuerySet:
@@ -27,6 +29,18 @@ class CaseQuerySet(models.QuerySet):
     def about(self, point: Point) -> CaseQuerySet:
         """Cases listed under the point or linked to it."""
         return self.filter(Q(listed_under=point) | Q(points=point)).distinct()
+
+    def case_ids_by_point(self, codex: Codex) -> defaultdict[int, set[int]]:
+        """For each point of the codex, the ids of these cases listed under it or linked to it."""
+        ids = defaultdict(set)
+        for point_id, case_id in self.filter(listed_under__codex=codex).values_list(
+            "listed_under_id", "pk"
+        ):
+            ids[point_id].add(case_id)
+        links = Case.points.through.objects.filter(point__codex=codex, case__in=self)
+        for point_id, case_id in links.values_list("point_id", "case_id"):
+            ids[point_id].add(case_id)
+        return ids
 
     def search(self, query: str) -> CaseQuerySet:
         for word in search_words(query):
@@ -40,7 +54,7 @@ class CaseManager(models.Manager.from_queryset(CaseQuerySet)):
 
 
 class Case(models.Model):
-    """A dilemma to discuss: one of KL's 29 cases, a leadership dilemma, or a local case."""
+    """A dilemma to discuss: one of KL’s 29 cases, a leadership dilemma, or a local case."""
 
     class Kind(models.TextChoices):
         CASE = "case", _("Case")
@@ -56,7 +70,7 @@ class Case(models.Model):
         related_name="cases",
         null=True,
         blank=True,
-        help_text=_("Tom for KL's cases. En lokal case ses kun af sin egen organisation."),
+        help_text=_("Tom for KL’s cases. En lokal case ses kun af sin egen organisation."),
     )
     number = models.PositiveSmallIntegerField(_("nummer"), null=True, blank=True)
     kind = models.CharField(_("type"), max_length=10, choices=Kind, default=Kind.CASE)

@@ -58,7 +58,7 @@ class CodexManager(models.Manager.from_queryset(CodexQuerySet)):
 
 
 class Codex(models.Model):
-    """A code of conduct: KL's duties, Kodeks for god ledelse, a trust code …"""
+    """A code of conduct: KL’s duties, Kodeks for god ledelse, a trust code …"""
 
     DUTIES = "kl-2024"
     LEADERSHIP = "god-ledelse"

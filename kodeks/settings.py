@@ -41,12 +41,13 @@ def database_from_url(url: str) -> dict:
     """The DATABASES["default"] entry for a sqlite:///path or postgres://… URL."""
     parts = urlsplit(url)
     if parts.scheme == "sqlite":
-        path = unquote(parts.path)
-        if parts.netloc or not path or path == "/":
+        # sqlite:///db.sqlite3 is relative to the project, sqlite:////srv/db.sqlite3 absolute.
+        path = unquote(parts.path)[1:]
+        if parts.netloc or not path:
             raise ImproperlyConfigured(
                 "DATABASE_URL for SQLite must look like sqlite:////absolute/path/db.sqlite3."
             )
-        return sqlite_database(Path(path))
+        return sqlite_database(BASE_DIR / path)
     if parts.scheme in {"postgres", "postgresql"}:
         name = unquote(parts.path.lstrip("/"))
         if not name:

@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_GET
@@ -38,13 +37,10 @@ def codex_list(request: HttpRequest) -> HttpResponse:
 @require_GET
 def codex_detail(request: HttpRequest, slug: str) -> HttpResponse:
     codex = _get_codex(slug)
-    cases = Case.objects.visible_to(visitor_organisation(request)).only(
-        "pk", "title", "number", "listed_under_id"
-    )
-    points = codex.points.select_related("codex").prefetch_related(
-        Prefetch("listed_cases", queryset=cases, to_attr="cases"),
-        Prefetch("related_cases", queryset=cases, to_attr="linked_cases"),
-    )
+    points = list(codex.points.select_related("codex"))
+    case_ids = Case.objects.visible_to(visitor_organisation(request)).case_ids_by_point(codex)
+    for point in points:
+        point.case_count = len(case_ids[point.pk])
     context = {"codex": codex, "points": points, "themes": codex.themes.all()}
     return render(request, "kodeks/codex_detail.html", context)
 

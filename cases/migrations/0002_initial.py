@@ -27,7 +27,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='case',
             name='organisation',
-            field=models.ForeignKey(blank=True, help_text="Tom for KL's cases. En lokal case ses kun af sin egen organisation.", null=True, on_delete=django.db.models.deletion.CASCADE, related_name='cases', to='kodeks.organisation', verbose_name='organisation'),
+            field=models.ForeignKey(blank=True, help_text="Tom for KL’s cases. En lokal case ses kun af sin egen organisation.", null=True, on_delete=django.db.models.deletion.CASCADE, related_name='cases', to='kodeks.organisation', verbose_name='organisation'),
         ),
         migrations.AddField(
             model_name='case',

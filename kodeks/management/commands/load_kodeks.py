@@ -12,8 +12,8 @@ FIXTURES = ["kl_kodeks", "kl_cases", "god_ledelse", "samarbejde", "tillid"]
 
 class Command(BaseCommand):
     help = (
-        "Indlæser KL's kodekser, pligter, cases og temaer fra fixtures. Kan køres igen: "
-        "KL's indhold opdateres, og organisationernes egne cases røres ikke."
+        "Indlæser KL’s kodekser, pligter, cases og temaer fra fixtures. Kan køres igen: "
+        "KL’s indhold opdateres, og organisationernes egne cases røres ikke."
     )
 
     def handle(self, *args, **options) -> None:

@@ -1,0 +1,117 @@
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from cases.models import Case
+from kodeks.models import Codex, Organisation, User
+
+ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
+CHROMIUM = "/usr/bin/chromium"
+
+
+def count_queries(client, url: str) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    assert response.status_code == 200
+    return len(queries)
+
+
+@pytest.fixture(autouse=True)
+def plain_static_storage(settings):
+    # The manifest storage needs collectstatic; tests render templates without it.
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+
+
+@pytest.fixture
+def content(db):
+    """The codex content, loaded as `load_kodeks` loads it."""
+    call_command("load_kodeks", verbosity=0, stdout=open(os.devnull, "w"))  # noqa: SIM115
+
+
+@pytest.fixture
+def aarhus(db):
+    return Organisation.objects.create(name="Aarhus Kommune", slug="aarhus")
+
+
+@pytest.fixture
+def odder(db):
+    return Organisation.objects.create(name="Odder Kommune", slug="odder")
+
+
+@pytest.fixture
+def alice(aarhus):
+    """A facilitator in Aarhus."""
+    return User.objects.create_user(
+        "alice", password="alice-password", organisation=aarhus, role=User.Role.FACILITATOR
+    )
+
+
+@pytest.fixture
+def charlie(odder):
+    """A facilitator in Odder: an outsider to everything of Aarhus."""
+    return User.objects.create_user(
+        "charlie", password="charlie-password", organisation=odder, role=User.Role.FACILITATOR
+    )
+
+
+@pytest.fixture
+def local_case(content, aarhus):
+    """A case Aarhus wrote for its own workshops."""
+    return Case.objects.create(
+        codex=Codex.objects.get(slug=Codex.DUTIES),
+        organisation=aarhus,
+        title="Kørselsgodtgørelsen i Aarhus",
+        situation="En kollega beder dig godkende en kørselsgodtgørelse, der ikke stemmer.",
+        questions="Hvad gør du?",
+        listed_under=Codex.objects.get(slug=Codex.DUTIES).points.get(number=1),
+    )
+
+
+# Browser tests ----------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def browser():
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"Browser tests need Debian's chromium at {CHROMIUM} (apt-get install chromium).")
+    from playwright.sync_api import sync_playwright
+
+    # Playwright's sync API runs an event loop in this thread; the ORM calls the tests make
+    # around it are still plain synchronous calls.
+    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+            ],
+        )
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="da-DK")
+    page = context.new_page()
+    yield page
+    context.close()
+
+
+@pytest.fixture(scope="session")
+def artifacts() -> Path:
+    ARTIFACTS.mkdir(exist_ok=True)
+    return ARTIFACTS

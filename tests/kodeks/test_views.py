@@ -1,0 +1,136 @@
+from __future__ import annotations
+
+import re
+
+import pytest
+from django.urls import reverse
+
+from cases.models import Case
+from kodeks.models import Codex
+from tests.conftest import count_queries
+
+
+def test_home_presents_the_duties_and_the_library(client, content):
+    html = client.get(reverse("home")).content.decode()
+    titles = re.findall(r'<span class="number">\d</span> ([^<]+)</a>', html)
+    assert titles == [
+        "Lovlighed",
+        "Sandhed",
+        "Faglighed",
+        "Udvikling og samarbejde",
+        "Ansvar og ledelse",
+        "Åbenhed om fejl",
+        "Partipolitisk neutralitet",
+    ]
+    for codex in Codex.objects.all():
+        assert codex.get_absolute_url() in html
+    assert reverse("login") in html
+    assert reverse("cases:library") in html
+
+
+def test_home_greets_a_logged_in_facilitator(client, content, alice):
+    client.force_login(alice)
+    html = client.get(reverse("home")).content.decode()
+    assert "Du er logget ind som alice" in html
+    assert "Log ud (alice)" in html
+
+
+def test_duty_page_shows_text_example_meaning_questions_and_cases(client, content):
+    response = client.get(reverse("kodeks:point", args=[Codex.DUTIES, 4]))
+    duty = response.context["point"]
+    html = response.content.decode()
+    assert "<h1>Udvikling og samarbejde</h1>" in html
+    assert duty.example[:60] in html
+    assert duty.question_list[0] in html
+    assert "nr. 6 i KL’s kodeks fra 2016" in html
+    for number in (16, 17, 18):
+        case = Case.objects.get_by_natural_key(Codex.DUTIES, number)
+        assert case.get_absolute_url() in html
+    assert Case.objects.get_by_natural_key(Codex.DUTIES, 19).get_absolute_url() not in html
+
+
+def test_duty_page_shows_pligten_betyder_fx(client, content):
+    html = client.get(reverse("kodeks:point", args=[Codex.DUTIES, 1])).content.decode()
+    assert "Pligten betyder fx" in html
+    duty = Codex.objects.get(slug=Codex.DUTIES).points.get(number=1)
+    for item in duty.meaning_list:
+        assert f"<li>{item}</li>" in html.replace("&#x27;", "'")
+
+
+def test_unchanged_2016_number_is_not_announced(client, content):
+    html = client.get(reverse("kodeks:point", args=[Codex.DUTIES, 1])).content.decode()
+    assert "i KL’s kodeks fra 2016" not in html
+
+
+def test_leadership_point_lists_its_dilemmas(client, content):
+    html = client.get(reverse("kodeks:point", args=[Codex.LEADERSHIP, 9])).content.decode()
+    assert "Jeg skaber rum for refleksion og innovation" in html
+    for number in (1, 4, 5, 8, 10):
+        dilemma = Case.objects.get_by_natural_key(Codex.LEADERSHIP, number)
+        assert dilemma.get_absolute_url() in html
+    assert Case.objects.get_by_natural_key(Codex.LEADERSHIP, 2).get_absolute_url() not in html
+
+
+def test_leadership_codex_page_has_points_and_meeting_questions(client, content):
+    html = client.get(reverse("kodeks:codex", args=[Codex.LEADERSHIP])).content.decode()
+    assert html.count('class="number"') == 11
+    assert "Før mødet" in html
+    assert "Under mødet" in html
+
+
+@pytest.mark.parametrize("slug", ["kl-2016", "samarbejde-i-kommunalbestyrelsen", "tillid"])
+def test_other_codices_show_their_themes(client, content, slug):
+    codex = Codex.objects.get(slug=slug)
+    html = client.get(codex.get_absolute_url()).content.decode()
+    assert f"<h1>{codex.title}</h1>" in html
+    for theme in codex.themes.exclude(title=""):
+        assert theme.title.replace("”", "&#x201D;")[:30] in html or theme.title[:30] in html
+
+
+def test_unknown_codex_and_point_are_404(client, content):
+    assert client.get(reverse("kodeks:codex", args=["ukendt"])).status_code == 404
+    assert client.get(reverse("kodeks:point", args=[Codex.DUTIES, 8])).status_code == 404
+
+
+def test_local_case_shows_on_duty_page_only_for_its_organisation(
+    client, local_case, alice, charlie
+):
+    url = reverse("kodeks:point", args=[Codex.DUTIES, 1])
+    assert local_case.title not in client.get(url).content.decode()
+    client.force_login(charlie)
+    assert local_case.title not in client.get(url).content.decode()
+    client.force_login(alice)
+    assert local_case.title in client.get(url).content.decode()
+
+
+def test_codex_page_queries_do_not_grow_with_local_cases(
+    client, local_case, alice, django_assert_num_queries
+):
+    client.force_login(alice)
+    url = reverse("kodeks:codex", args=[Codex.DUTIES])
+    one_local_case = count_queries(client, url)
+    for n in range(2):
+        local_case.pk = None
+        local_case.title = f"Ekstra case {n}"
+        local_case.save()
+    with django_assert_num_queries(one_local_case):
+        html = client.get(url).content.decode()
+    assert "7 cases" in html  # Lovlighed: four KL cases and three local ones
+
+
+def test_library_pages_need_no_login_and_every_case_is_reachable_from_home(client, content):
+    seen, queue = set(), [reverse("home")]
+    case_urls = set()
+    while queue:
+        url = queue.pop()
+        if url in seen:
+            continue
+        seen.add(url)
+        response = client.get(url)
+        assert response.status_code == 200, url
+        for href in re.findall(r'href="(/(?:kodeks|cases)/[^"?#]*)"', response.content.decode()):
+            if re.fullmatch(r"/cases/\d+/", href):
+                case_urls.add(href)
+            queue.append(href)
+    assert case_urls == {case.get_absolute_url() for case in Case.objects.public()}
+    assert len(case_urls) == 41
