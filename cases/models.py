@@ -114,17 +114,17 @@ class Case(models.Model):
     def __str__(self) -> str:
         return f"{self.number}. {self.title}" if self.number else self.title
 
-    def natural_key(self) -> tuple[str, int | None]:
-        return (*self.codex.natural_key(), self.number)
-
-    natural_key.dependencies = ["kodeks.codex", "kodeks.point"]
-
     def save(self, *args, **kwargs) -> None:
         self.search_text = self.build_search_text()
         super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
         return reverse("cases:case", args=[self.pk])
+
+    def natural_key(self) -> tuple[str, int | None]:
+        return (*self.codex.natural_key(), self.number)
+
+    natural_key.dependencies = ["kodeks.codex", "kodeks.point"]
 
     def build_search_text(self) -> str:
         fields = [self.title, self.situation, self.questions, self.discussion]

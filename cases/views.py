@@ -46,4 +46,8 @@ def case_library(request: HtmxHttpRequest) -> HttpResponse:
 @require_GET
 def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
     case = _get_case_for_visitor(request, pk)
-    return render(request, "cases/case_detail.html", {"case": case, "points": case.points.select_related("codex")})
+    return render(
+        request,
+        "cases/case_detail.html",
+        {"case": case, "points": case.points.select_related("codex")},
+    )

@@ -85,11 +85,11 @@ class Codex(models.Model):
     def __str__(self) -> str:
         return self.title
 
-    def natural_key(self) -> tuple[str]:
-        return (self.slug,)
-
     def get_absolute_url(self) -> str:
         return reverse("kodeks:codex", args=[self.slug])
+
+    def natural_key(self) -> tuple[str]:
+        return (self.slug,)
 
     @property
     def is_duties(self) -> bool:
@@ -141,13 +141,13 @@ class Point(models.Model):
     def __str__(self) -> str:
         return f"{self.number}. {self.title}"
 
+    def get_absolute_url(self) -> str:
+        return reverse("kodeks:point", args=[self.codex.slug, self.number])
+
     def natural_key(self) -> tuple[str, int]:
         return (*self.codex.natural_key(), self.number)
 
     natural_key.dependencies = ["kodeks.codex"]
-
-    def get_absolute_url(self) -> str:
-        return reverse("kodeks:point", args=[self.codex.slug, self.number])
 
     @property
     def meaning_list(self) -> list[str]:

@@ -33,7 +33,9 @@ def env_list(name: str, default: list[str]) -> list[str]:
         return default
     items = [item.strip() for item in value.split(",") if item.strip()]
     if not items:
-        raise ImproperlyConfigured(f"{name} must be a comma-separated list, e.g. kodeks.example.dk.")
+        raise ImproperlyConfigured(
+            f"{name} must be a comma-separated list, e.g. kodeks.example.dk."
+        )
     return items
 
 

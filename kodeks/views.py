@@ -49,9 +49,7 @@ def codex_detail(request: HttpRequest, slug: str) -> HttpResponse:
 def point_detail(request: HttpRequest, slug: str, number: int) -> HttpResponse:
     point = _get_point(slug, number)
     cases = (
-        Case.objects.visible_to(visitor_organisation(request))
-        .about(point)
-        .select_related("codex")
+        Case.objects.visible_to(visitor_organisation(request)).about(point).select_related("codex")
     )
     siblings = point.codex.points.select_related("codex")
     context = {"point": point, "codex": point.codex, "cases": cases, "siblings": siblings}

@@ -108,7 +108,15 @@ def test_each_duty_has_text_example_and_discussion_questions(duties):
 def test_the_29_cases_are_listed_under_their_duties(content):
     cases = Case.objects.public().filter(codex__slug=Codex.DUTIES)
     assert [case.number for case in cases] == list(range(1, 30))
-    ranges = {1: (1, 4), 2: (5, 10), 3: (11, 15), 4: (16, 18), 5: (19, 22), 6: (23, 26), 7: (27, 29)}
+    ranges = {
+        1: (1, 4),
+        2: (5, 10),
+        3: (11, 15),
+        4: (16, 18),
+        5: (19, 22),
+        6: (23, 26),
+        7: (27, 29),
+    }
     for case in cases.select_related("listed_under"):
         low, high = ranges[case.listed_under.number]
         assert low <= case.number <= high, case
@@ -144,11 +152,15 @@ def test_leadership_dilemmas_keep_the_source_numbering_and_links(content):
 
 
 def test_meeting_questions_and_other_codices_are_loaded(content):
-    meeting = Theme.objects.filter(codex__slug=Codex.LEADERSHIP, title__in=["Før mødet", "Under mødet"])
+    meeting = Theme.objects.filter(
+        codex__slug=Codex.LEADERSHIP, title__in=["Før mødet", "Under mødet"]
+    )
     assert all(len(theme.question_list) >= 3 for theme in meeting)
     assert meeting.count() == 2
     assert Theme.objects.filter(codex__slug="kl-2016", group="Øvrige temaer").count() == 5
-    examples = " ".join(Theme.objects.filter(codex__slug=Codex.DUTIES).values_list("text", flat=True))
+    examples = " ".join(
+        Theme.objects.filter(codex__slug=Codex.DUTIES).values_list("text", flat=True)
+    )
     assert "e-læring" in examples
     assert "3–5 personer" in examples
     assert "Odense" in examples

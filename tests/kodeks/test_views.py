@@ -57,9 +57,14 @@ def test_duty_page_shows_pligten_betyder_fx(client, content):
         assert f"<li>{item}</li>" in html.replace("&#x27;", "'")
 
 
-def test_unchanged_2016_number_is_not_announced(client, content):
+def test_duty_page_gives_the_2016_number_also_when_unchanged(client, content):
     html = client.get(reverse("kodeks:point", args=[Codex.DUTIES, 1])).content.decode()
-    assert "i KL’s kodeks fra 2016" not in html
+    assert "Pligt 1 · nr. 1 i KL’s kodeks fra 2016" in html
+
+
+def test_codex_page_marks_only_renumbered_duties(client, content):
+    html = client.get(reverse("kodeks:codex", args=[Codex.DUTIES])).content.decode()
+    assert re.findall(r"\(nr\. (\d) i 2016-udgaven\)", html) == ["6", "7", "4"]
 
 
 def test_leadership_point_lists_its_dilemmas(client, content):

@@ -21,7 +21,10 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser) -> None:
         parser.add_argument(
-            "addrport", nargs="?", default="127.0.0.1:8000", help="Adresse og port, fx 0.0.0.0:8000."
+            "addrport",
+            nargs="?",
+            default="127.0.0.1:8000",
+            help="Adresse og port, fx 0.0.0.0:8000.",
         )
         parser.add_argument(
             "--no-serve", action="store_true", help="Gør demoen klar uden at starte serveren."
@@ -49,7 +52,9 @@ class Command(BaseCommand):
                 user.set_password(DEMO_PASSWORD)
                 user.save(update_fields=["password"])
             label = user.get_role_display()
-            self.stdout.write(f"  {label:<12} brugernavn: {username:<12} adgangskode: {DEMO_PASSWORD}")
+            self.stdout.write(
+                f"  {label:<12} brugernavn: {username:<12} adgangskode: {DEMO_PASSWORD}"
+            )
         self.stdout.write(f"\nÅbn http://{addrport}/ i en browser.\n")
         if not no_serve:
             call_command("runserver", addrport, use_reloader=False)
