@@ -38,10 +38,17 @@ def codex_list(request: HttpRequest) -> HttpResponse:
 def codex_detail(request: HttpRequest, slug: str) -> HttpResponse:
     codex = _get_codex(slug)
     points = list(codex.points.select_related("codex"))
-    case_ids = Case.objects.visible_to(visitor_organisation(request)).case_ids_by_point(codex)
+    visible_cases = Case.objects.visible_to(visitor_organisation(request))
+    case_ids = visible_cases.case_ids_by_point(codex)
     for point in points:
         point.case_count = len(case_ids[point.pk])
-    context = {"codex": codex, "points": points, "themes": codex.themes.all()}
+    dilemmas = visible_cases.filter(codex=codex, kind=Case.Kind.DILEMMA).prefetch_related("points")
+    context = {
+        "codex": codex,
+        "points": points,
+        "themes": codex.themes.all(),
+        "dilemmas": dilemmas,
+    }
     return render(request, "kodeks/codex_detail.html", context)
 
 

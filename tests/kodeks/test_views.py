@@ -79,6 +79,10 @@ def test_leadership_point_lists_its_dilemmas(client, content):
 def test_leadership_codex_page_has_points_and_meeting_questions(client, content):
     html = client.get(reverse("kodeks:codex", args=[Codex.LEADERSHIP])).content.decode()
     assert html.count('class="number"') == 11
+    assert "Ledelsesdilemmaer" in html
+    for dilemma in Case.objects.public().filter(codex__slug=Codex.LEADERSHIP):
+        assert dilemma.get_absolute_url() in html
+    assert "Kodekspunkt 7, 9</span>" in html  # dilemma 1
     assert "Før mødet" in html
     assert "Under mødet" in html
 
