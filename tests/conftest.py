@@ -15,6 +15,29 @@ ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
 CHROMIUM = "/usr/bin/chromium"
 
 
+DUTY_TITLES = [
+    "Lovlighed",
+    "Sandhed",
+    "Faglighed",
+    "Udvikling og samarbejde",
+    "Ansvar og ledelse",
+    "Åbenhed om fejl",
+    "Partipolitisk neutralitet",
+]
+
+
+def copy_case(case: Case, count: int) -> None:
+    """Save `count` more copies of the case, to measure a page at a larger size."""
+    for n in range(count):
+        Case.objects.create(
+            codex=case.codex,
+            organisation=case.organisation,
+            title=f"{case.title} ({n + 2})",
+            situation=case.situation,
+            listed_under=case.listed_under,
+        )
+
+
 def count_queries(client, url: str) -> int:
     with CaptureQueriesContext(connection) as queries:
         response = client.get(url)

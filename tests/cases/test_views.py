@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from cases.models import Case
 from kodeks.models import Codex
-from tests.conftest import count_queries
+from tests.conftest import copy_case, count_queries
 
 LIBRARY = reverse("cases:library")
 
@@ -122,10 +122,7 @@ def test_library_queries_do_not_grow_with_cases(
 ):
     client.force_login(alice)
     one = count_queries(client, LIBRARY)
-    for n in range(2):
-        local_case.pk = None
-        local_case.title = f"Ekstra case {n}"
-        local_case.save()
+    copy_case(local_case, 2)
     with django_assert_num_queries(one):
         html = client.get(LIBRARY).content.decode()
     assert len(listed_titles(html)) == 44

@@ -11,6 +11,7 @@ import pytest
 from cases.models import Case
 from kodeks.management.commands.load_kodeks import FIXTURES
 from kodeks.models import Codex, Point, Theme
+from tests.conftest import DUTY_TITLES
 
 ROOT = Path(__file__).resolve().parents[2]
 SEEDS = ROOT.parent / "shared" / "seeds"
@@ -80,15 +81,7 @@ def duties(content):
 
 
 def test_the_seven_duties_are_in_the_2024_order(duties):
-    assert [duty.title for duty in duties] == [
-        "Lovlighed",
-        "Sandhed",
-        "Faglighed",
-        "Udvikling og samarbejde",
-        "Ansvar og ledelse",
-        "Åbenhed om fejl",
-        "Partipolitisk neutralitet",
-    ]
+    assert [duty.title for duty in duties] == DUTY_TITLES
 
 
 def test_each_duty_knows_its_2016_number(duties):

@@ -7,21 +7,13 @@ from django.urls import reverse
 
 from cases.models import Case
 from kodeks.models import Codex
-from tests.conftest import count_queries
+from tests.conftest import DUTY_TITLES, copy_case, count_queries
 
 
 def test_home_presents_the_duties_and_the_library(client, content):
     html = client.get(reverse("home")).content.decode()
     titles = re.findall(r'<span class="number">\d</span> ([^<]+)</a>', html)
-    assert titles == [
-        "Lovlighed",
-        "Sandhed",
-        "Faglighed",
-        "Udvikling og samarbejde",
-        "Ansvar og ledelse",
-        "Åbenhed om fejl",
-        "Partipolitisk neutralitet",
-    ]
+    assert titles == DUTY_TITLES
     for codex in Codex.objects.all():
         assert codex.get_absolute_url() in html
     assert reverse("login") in html
@@ -118,10 +110,7 @@ def test_codex_page_queries_do_not_grow_with_local_cases(
     client.force_login(alice)
     url = reverse("kodeks:codex", args=[Codex.DUTIES])
     one_local_case = count_queries(client, url)
-    for n in range(2):
-        local_case.pk = None
-        local_case.title = f"Ekstra case {n}"
-        local_case.save()
+    copy_case(local_case, 2)
     with django_assert_num_queries(one_local_case):
         html = client.get(url).content.decode()
     assert "7 cases" in html  # Lovlighed: four KL cases and three local ones
