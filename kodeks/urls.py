@@ -19,6 +19,7 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("kodeks/", include(codex_patterns)),
     path("cases/", include("cases.urls")),
+    path("", include("workshops.urls")),
     path(
         "login/",
         auth_views.LoginView.as_view(

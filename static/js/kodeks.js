@@ -1,0 +1,31 @@
+// Live views poll with the ETag the server rendered into them, so an unchanged
+// workshop answers 304 and nothing is rendered or swapped.
+document.addEventListener("htmx:configRequest", (event) => {
+  const etag = event.detail.elt.dataset.etag;
+  if (etag && event.detail.verb === "get") {
+    event.detail.headers["If-None-Match"] = etag;
+  }
+});
+
+// Countdown timers: the server renders the end time; this shows the minutes left.
+function tickCountdowns() {
+  for (const timer of document.querySelectorAll("[data-countdown]")) {
+    const seconds = Math.max(0, Math.round((Date.parse(timer.dataset.countdown) - Date.now()) / 1000));
+    timer.textContent = `${Math.floor(seconds / 60)}:${String(seconds % 60).padStart(2, "0")}`;
+    timer.classList.toggle("expired", seconds === 0);
+  }
+}
+setInterval(tickCountdowns, 1000);
+document.addEventListener("htmx:afterSwap", tickCountdowns);
+document.addEventListener("DOMContentLoaded", tickCountdowns);
+
+// The projector view steps through its screens with the arrow keys.
+document.addEventListener("keydown", (event) => {
+  if (!document.body.classList.contains("projector")) return;
+  const rel = { ArrowRight: "next", PageDown: "next", ArrowLeft: "prev", PageUp: "prev" }[event.key];
+  const link = rel && document.querySelector(`a[rel="${rel}"]`);
+  if (link) {
+    event.preventDefault();
+    link.click();
+  }
+});

@@ -1,0 +1,234 @@
+"""Workflows of a workshop that span several models."""
+
+from __future__ import annotations
+
+import datetime
+from collections import Counter
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.db.models import Count, F
+from django.utils import timezone
+
+from cases.models import Case
+from kodeks.models import Codex, Point
+from workshops.models import Format, Group, JoinAttempt, Participant, Phase, Series, Workshop
+
+JOIN_ATTEMPTS_ALLOWED = 10
+JOIN_ATTEMPT_WINDOW = datetime.timedelta(minutes=10)
+
+
+@dataclass(frozen=True)
+class FormatDefaults:
+    codex_slug: str
+    group_count: int
+    own_dilemmas: bool
+    pool_by_duty: bool
+
+
+FORMAT_DEFAULTS = {
+    Format.ONBOARDING: FormatDefaults(Codex.DUTIES, 4, own_dilemmas=False, pool_by_duty=True),
+    Format.SPARRING: FormatDefaults(Codex.DUTIES, 2, own_dilemmas=True, pool_by_duty=True),
+    Format.LEDERTEAM: FormatDefaults(Codex.LEADERSHIP, 1, own_dilemmas=False, pool_by_duty=False),
+    Format.CUSTOM: FormatDefaults(Codex.DUTIES, 3, own_dilemmas=False, pool_by_duty=False),
+}
+
+
+def default_group_names(count: int) -> list[str]:
+    return [f"Gruppe {number}" for number in range(1, count + 1)]
+
+
+@transaction.atomic
+def create_workshop(
+    facilitator,
+    *,
+    title: str,
+    format: str,
+    date: datetime.date,
+    group_names: list[str],
+    pool: list[Case],
+    own_dilemmas: bool,
+    private_tagging: bool = False,
+    focus_point: Point | None = None,
+    series_name: str = "",
+) -> Workshop:
+    defaults = FORMAT_DEFAULTS[Format(format)]
+    codex = focus_point.codex if focus_point else Codex.objects.get(slug=defaults.codex_slug)
+    series = None
+    if series_name:
+        series, _ = Series.objects.get_or_create(
+            organisation=facilitator.organisation, name=series_name
+        )
+    workshop = Workshop.objects.create(
+        organisation=facilitator.organisation,
+        facilitator=facilitator,
+        series=series,
+        title=title,
+        format=format,
+        date=date,
+        codex=codex,
+        focus_point=focus_point,
+        own_dilemmas=own_dilemmas,
+        private_tagging=private_tagging,
+    )
+    workshop.pool.set(pool)
+    Group.objects.bulk_create(
+        Group(workshop=workshop, position=position, name=name)
+        for position, name in enumerate(group_names, start=1)
+    )
+    return workshop
+
+
+def cases_used_in_series(series: Series | None, *, exclude: Workshop | None = None) -> set[int]:
+    """Ids of the cases groups of the series have already discussed."""
+    if series is None:
+        return set()
+    groups = Group.objects.filter(workshop__series=series, case__isnull=False)
+    if exclude is not None:
+        groups = groups.exclude(workshop=exclude)
+    return set(groups.values_list("case_id", flat=True))
+
+
+def join_throttled(address: str) -> bool:
+    since = timezone.now() - JOIN_ATTEMPT_WINDOW
+    wrong = JoinAttempt.objects.filter(address=address, attempted_at__gte=since).count()
+    return wrong >= JOIN_ATTEMPTS_ALLOWED
+
+
+def record_wrong_code(address: str) -> None:
+    JoinAttempt.objects.create(address=address)
+
+
+def join_workshop(workshop: Workshop, *, display_name: str, group: Group | None) -> Participant:
+    participant = Participant.objects.create(
+        workshop=workshop, group=group, display_name=display_name
+    )
+    workshop.touch()
+    return participant
+
+
+def _changed(group: Group) -> None:
+    group.changed_at = timezone.now()
+    Group.objects.filter(pk=group.pk).update(changed_at=group.changed_at)
+    group.workshop.touch()
+
+
+def choose_case(group: Group, *, case: Case) -> None:
+    group.case = case
+    group.own_title = group.own_situation = ""
+    group.save(update_fields=["case", "own_title", "own_situation"])
+    _changed(group)
+
+
+def write_own_dilemma(group: Group, *, title: str, situation: str) -> None:
+    group.case = None
+    group.own_title, group.own_situation = title, situation
+    group.save(update_fields=["case", "own_title", "own_situation"])
+    _changed(group)
+
+
+class NotesConflict(Exception):
+    """The notes were saved by someone else since this version was read."""
+
+    def __init__(self, current: Group) -> None:
+        super().__init__("notes changed")
+        self.current = current
+
+
+def save_notes(group: Group, *, text: str, version: int) -> int:
+    """Store the notes if nobody saved since `version`; returns the new version.
+
+    The version check and the write are one UPDATE, so of two saves from the same version
+    exactly one wins, whichever app server or database serves them.
+    """
+    updated = Group.objects.filter(pk=group.pk, notes_version=version).update(
+        notes=text, notes_version=F("notes_version") + 1
+    )
+    if not updated:
+        raise NotesConflict(Group.objects.get(pk=group.pk))
+    group.notes, group.notes_version = text, version + 1
+    _changed(group)
+    return group.notes_version
+
+
+def save_conclusion(group: Group, *, conclusion: str) -> None:
+    group.conclusion = conclusion
+    group.save(update_fields=["conclusion"])
+    _changed(group)
+
+
+def toggle_tag(group: Group, *, point: Point) -> bool:
+    """Tag the point if untagged, untag it if tagged; returns whether it is tagged now."""
+    if group.tags.filter(pk=point.pk).exists():
+        group.tags.remove(point)
+        tagged = False
+    else:
+        group.tags.add(point)
+        tagged = True
+    _changed(group)
+    return tagged
+
+
+def toggle_private_tag(participant: Participant, *, point: Point) -> bool:
+    if participant.private_tags.filter(pk=point.pk).exists():
+        participant.private_tags.remove(point)
+        return False
+    participant.private_tags.add(point)
+    return True
+
+
+def reveal_private_tags(group: Group) -> None:
+    group.revealed = True
+    group.save(update_fields=["revealed"])
+    _changed(group)
+
+
+def private_tag_counts(group: Group) -> Counter:
+    """How many members of the group tagged each point privately."""
+    rows = (
+        Point.objects.filter(participant__group=group)
+        .values("pk")
+        .annotate(members=Count("participant"))
+    )
+    return Counter({row["pk"]: row["members"] for row in rows})
+
+
+def mark_done(group: Group, *, done: bool) -> None:
+    group.done = done
+    group.save(update_fields=["done"])
+    _changed(group)
+
+
+def set_phase(workshop: Workshop, *, phase: str) -> None:
+    workshop.phase = phase
+    fields = ["phase"]
+    if phase == Phase.CLOSED:
+        workshop.closed_at = timezone.now()
+        workshop.timer_ends_at = None
+        fields += ["closed_at", "timer_ends_at"]
+    workshop.save(update_fields=fields)
+    workshop.touch()
+
+
+def set_timer(workshop: Workshop, *, minutes: int) -> None:
+    workshop.timer_ends_at = (
+        timezone.now() + datetime.timedelta(minutes=minutes) if minutes else None
+    )
+    workshop.save(update_fields=["timer_ends_at"])
+    workshop.touch()
+
+
+def same_case_elsewhere(group: Group) -> Counter:
+    """How often other groups of the organisation tagged each point on the same case."""
+    if group.case_id is None:
+        return Counter()
+    rows = (
+        Group.tags.through.objects.filter(
+            group__case_id=group.case_id,
+            group__workshop__organisation_id=group.workshop.organisation_id,
+        )
+        .exclude(group=group)
+        .values("point_id")
+        .annotate(groups=Count("group_id"))
+    )
+    return Counter({row["point_id"]: row["groups"] for row in rows})

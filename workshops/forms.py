@@ -1,0 +1,200 @@
+from __future__ import annotations
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from cases.models import Case
+from kodeks.models import Codex, Point
+from workshops.domain import FORMAT_DEFAULTS, default_group_names
+from workshops.models import CODE_ALPHABET, CODE_LENGTH, Format, Group, Phase, normalise_join_code
+
+MAX_GROUPS = 30
+TEXT_LIMIT = 20_000
+
+
+class WorkshopForm(forms.Form):
+    title = forms.CharField(label=_("Titel"), max_length=200)
+    date = forms.DateField(label=_("Dato"), widget=forms.DateInput(attrs={"type": "date"}))
+    group_names = forms.CharField(
+        label=_("Grupper"),
+        help_text=_("Én gruppe pr. linje."),
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+    focus_point = forms.ModelChoiceField(
+        label=_("Kodekspunkt i fokus"),
+        queryset=Point.objects.filter(codex__slug=Codex.LEADERSHIP),
+        required=False,
+        help_text=_("Lederteam: mødet handler om ét punkt i Kodeks for god ledelse."),
+    )
+    pool_duties = forms.ModelMultipleChoiceField(
+        label=_("Cases fra pligterne"),
+        queryset=Point.objects.filter(codex__slug=Codex.DUTIES),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Alle cases under de valgte pligter kommer med."),
+    )
+    pool_cases = forms.ModelMultipleChoiceField(
+        label=_("Udvalgte cases"),
+        queryset=Case.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    own_dilemmas = forms.BooleanField(
+        label=_("Grupperne må skrive deres eget dilemma"), required=False
+    )
+    private_tagging = forms.BooleanField(
+        label=_("Hver deltager tagger først for sig selv"), required=False
+    )
+    series_name = forms.CharField(
+        label=_("Serie (valgfri)"),
+        max_length=200,
+        required=False,
+        help_text=_("Fx en fast sparringsgruppe. Cases, serien har drøftet, bliver markeret."),
+        widget=forms.TextInput(attrs={"list": "series-names"}),
+    )
+
+    def __init__(self, *args, format: str, organisation, **kwargs) -> None:
+        self.format = Format(format)
+        defaults = FORMAT_DEFAULTS[self.format]
+        kwargs.setdefault(
+            "initial",
+            {
+                "date": timezone.localdate(),
+                "title": self.format.label,
+                "group_names": "\n".join(default_group_names(defaults.group_count)),
+                "own_dilemmas": defaults.own_dilemmas,
+            },
+        )
+        super().__init__(*args, **kwargs)
+        self.fields["pool_cases"].queryset = (
+            Case.objects.visible_to(organisation)
+            .select_related("codex")
+            .order_by("codex__position", "organisation_id", "number")
+        )
+        if self.format == Format.LEDERTEAM:
+            self.fields["focus_point"].required = True
+            del self.fields["pool_duties"]
+        else:
+            del self.fields["focus_point"]
+
+    def clean_group_names(self) -> list[str]:
+        names = [line.strip() for line in self.cleaned_data["group_names"].splitlines()]
+        names = [name for name in names if name]
+        if not names:
+            raise forms.ValidationError(_("Skriv mindst én gruppe."))
+        if len(names) > MAX_GROUPS:
+            raise forms.ValidationError(
+                _("En workshop kan højst have %(max)s grupper.") % {"max": MAX_GROUPS}
+            )
+        if any(len(name) > 100 for name in names):
+            raise forms.ValidationError(_("Et gruppenavn må højst være 100 tegn."))
+        if len(set(names)) != len(names):
+            raise forms.ValidationError(_("To grupper har samme navn."))
+        return names
+
+    def pool(self) -> list[Case]:
+        data = self.cleaned_data
+        chosen = set(data["pool_cases"])
+        for duty in data.get("pool_duties") or []:
+            chosen.update(self.fields["pool_cases"].queryset.filter(listed_under=duty))
+        focus_point = data.get("focus_point")
+        if focus_point and not chosen:
+            chosen.update(self.fields["pool_cases"].queryset.about(focus_point))
+        return sorted(chosen, key=lambda case: (case.codex.position, case.number or 0, case.pk))
+
+    def clean(self) -> dict:
+        data = super().clean()
+        if not self.errors and not self.pool() and not data.get("own_dilemmas"):
+            raise forms.ValidationError(
+                _("Vælg mindst én case eller pligt, eller tillad egne dilemmaer.")
+            )
+        return data
+
+
+class JoinForm(forms.Form):
+    code = forms.CharField(
+        label=_("Kode"),
+        max_length=20,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "autocapitalize": "characters"}),
+        help_text=_("Koden står på skærmen, fx K7Q2-M9XD."),
+    )
+
+    def clean_code(self) -> str:
+        code = normalise_join_code(self.cleaned_data["code"])
+        if len(code) != CODE_LENGTH or any(char not in CODE_ALPHABET for char in code):
+            raise forms.ValidationError(_("Koden har 8 tegn, fx K7Q2-M9XD. Tjek den og prøv igen."))
+        return code
+
+
+class ParticipantForm(forms.Form):
+    display_name = forms.CharField(label=_("Dit navn (valgfrit)"), max_length=60, required=False)
+    group = forms.ModelChoiceField(
+        label=_("Gruppe"), queryset=Group.objects.none(), widget=forms.RadioSelect, empty_label=None
+    )
+
+    def __init__(self, *args, workshop, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["group"].queryset = workshop.groups.all()
+
+
+class CaseChoiceForm(forms.Form):
+    case = forms.ModelChoiceField(queryset=Case.objects.none())
+
+    def __init__(self, *args, workshop, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["case"].queryset = workshop.pool.all()
+
+
+class OwnDilemmaForm(forms.Form):
+    own_title = forms.CharField(label=_("Overskrift"), max_length=200)
+    own_situation = forms.CharField(
+        label=_("Beskriv dilemmaet"),
+        max_length=TEXT_LIMIT,
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text=_("Skriv ikke navne på kolleger, borgere eller politikere."),
+    )
+
+
+class NotesForm(forms.Form):
+    notes = forms.CharField(
+        label=_("Noter"),
+        max_length=TEXT_LIMIT,
+        required=False,
+        strip=False,
+        widget=forms.Textarea(attrs={"rows": 10}),
+    )
+    version = forms.IntegerField(min_value=0, widget=forms.HiddenInput)
+
+
+class ConclusionForm(forms.Form):
+    conclusion = forms.CharField(
+        label=_("Hvad ville vi gøre?"),
+        max_length=TEXT_LIMIT,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+
+
+class PointForm(forms.Form):
+    point = forms.ModelChoiceField(queryset=Point.objects.none())
+
+    def __init__(self, *args, workshop, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["point"].queryset = workshop.codex.points.all()
+
+
+class DoneForm(forms.Form):
+    done = forms.BooleanField(required=False)
+
+
+class PhaseForm(forms.Form):
+    phase = forms.ChoiceField(choices=Phase.choices)
+
+
+class TimerForm(forms.Form):
+    minutes = forms.IntegerField(label=_("Minutter"), min_value=0, max_value=240)
+
+
+class PlenaryForm(forms.Form):
+    position = forms.IntegerField(min_value=1, max_value=MAX_GROUPS)

@@ -1,0 +1,463 @@
+from __future__ import annotations
+
+from functools import wraps
+
+import segno
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count, Prefetch
+from django.db.models.functions import Length
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import condition, require_GET, require_http_methods, require_POST
+from django.views.decorators.vary import vary_on_headers
+from django_htmx.http import HttpResponseClientRefresh
+from django_htmx.middleware import HtmxDetails
+
+from kodeks.models import Point, User
+from workshops import domain
+from workshops.forms import (
+    CaseChoiceForm,
+    ConclusionForm,
+    DoneForm,
+    JoinForm,
+    NotesForm,
+    OwnDilemmaForm,
+    ParticipantForm,
+    PhaseForm,
+    PlenaryForm,
+    PointForm,
+    TimerForm,
+    WorkshopForm,
+)
+from workshops.models import Format, Group, Participant, Phase, Workshop, live_etag
+
+SESSION_KEY = "participants"
+
+
+class HtmxHttpRequest(HttpRequest):
+    htmx: HtmxDetails
+
+
+# Facilitators ------------------------------------------------------------------------------
+
+
+def facilitator_required(view):
+    """Logged in as a facilitator or organisation admin; HR may not run workshops."""
+
+    @login_required
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if request.user.role not in {User.Role.FACILITATOR, User.Role.ADMIN}:
+            raise PermissionDenied
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+def _get_workshop_for_facilitator(request: HttpRequest, pk: int) -> Workshop:
+    workshops = Workshop.objects.for_organisation(request.user.organisation_id)
+    return get_object_or_404(workshops.select_related("codex", "focus_point", "series"), pk=pk)
+
+
+def _dashboard_etag(request: HttpRequest, pk: int) -> str | None:
+    if not request.headers.get("HX-Request"):
+        return None
+    changed_at = (
+        Workshop.objects.for_organisation(request.user.organisation_id)
+        .filter(pk=pk)
+        .values_list("changed_at", flat=True)
+        .first()
+    )
+    return None if changed_at is None else live_etag(pk, changed_at)
+
+
+@require_GET
+@facilitator_required
+def workshop_list(request: HttpRequest) -> HttpResponse:
+    workshops = (
+        Workshop.objects.for_organisation(request.user.organisation_id)
+        .select_related("facilitator", "series")
+        .annotate(group_count=Count("groups", distinct=True))
+    )
+    today = timezone.localdate()
+    sections = {
+        "running": [w for w in workshops if not w.is_closed and w.date <= today],
+        "upcoming": [w for w in workshops if not w.is_closed and w.date > today],
+        "closed": [w for w in workshops if w.is_closed],
+    }
+    return render(
+        request, "workshops/workshop_list.html", {"sections": sections, "formats": Format}
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@facilitator_required
+def create_workshop(request: HttpRequest) -> HttpResponse:
+    format = request.GET.get("format", Format.ONBOARDING)
+    if format not in Format.values:
+        format = Format.CUSTOM
+    organisation = request.user.organisation
+    form = WorkshopForm(request.POST or None, format=format, organisation=organisation)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        workshop = domain.create_workshop(
+            request.user,
+            title=data["title"],
+            format=format,
+            date=data["date"],
+            group_names=data["group_names"],
+            pool=form.pool(),
+            own_dilemmas=data["own_dilemmas"],
+            private_tagging=data["private_tagging"],
+            focus_point=data.get("focus_point"),
+            series_name=data["series_name"],
+        )
+        return redirect(workshop)
+    series = organisation.series.all() if organisation else []
+    context = {"form": form, "format": Format(format), "formats": Format, "series": series}
+    return render(request, "workshops/workshop_form.html", context)
+
+
+def _dashboard_groups(workshop: Workshop):
+    return (
+        workshop.groups.select_related("case")
+        .prefetch_related(Prefetch("tags", queryset=Point.objects.order_by("number")))
+        .annotate(
+            notes_length=Length("notes"),
+            member_count=Count("participants", distinct=True),
+        )
+    )
+
+
+@require_GET
+@facilitator_required
+@vary_on_headers("HX-Request")
+@condition(etag_func=_dashboard_etag)
+def dashboard(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+    workshop = _get_workshop_for_facilitator(request, pk)
+    groups = list(_dashboard_groups(workshop))
+    used = domain.cases_used_in_series(workshop.series, exclude=workshop)
+    context = {
+        "workshop": workshop,
+        "groups": groups,
+        "used_in_series": used,
+        "phases": Phase,
+        "participant_count": sum(group.member_count for group in groups),
+    }
+    template_name = "workshops/dashboard.html"
+    if request.htmx:
+        template_name += "#live"
+    return render(request, template_name, context)
+
+
+@require_POST
+@facilitator_required
+def change_phase(request: HttpRequest, pk: int) -> HttpResponse:
+    workshop = _get_workshop_for_facilitator(request, pk)
+    form = PhaseForm(request.POST)
+    if form.is_valid() and not workshop.is_closed:
+        domain.set_phase(workshop, phase=form.cleaned_data["phase"])
+    return redirect(workshop)
+
+
+@require_POST
+@facilitator_required
+def close_workshop(request: HttpRequest, pk: int) -> HttpResponse:
+    workshop = _get_workshop_for_facilitator(request, pk)
+    if not workshop.is_closed:
+        domain.set_phase(workshop, phase=Phase.CLOSED)
+    return redirect(workshop)
+
+
+@require_POST
+@facilitator_required
+def start_timer(request: HttpRequest, pk: int) -> HttpResponse:
+    workshop = _get_workshop_for_facilitator(request, pk)
+    form = TimerForm(request.POST)
+    if form.is_valid() and not workshop.is_closed:
+        domain.set_timer(workshop, minutes=form.cleaned_data["minutes"])
+    return redirect(workshop)
+
+
+@require_GET
+@facilitator_required
+def projector(request: HttpRequest, pk: int) -> HttpResponse:
+    workshop = _get_workshop_for_facilitator(request, pk)
+    context = {"workshop": workshop}
+    if workshop.phase in {Phase.PLENARY, Phase.CLOSED}:
+        groups = list(workshop.groups.select_related("case").prefetch_related("tags"))
+        form = PlenaryForm(request.GET)
+        position = form.cleaned_data["position"] if form.is_valid() else 1
+        position = min(position, len(groups))
+        context.update(groups=groups, group=groups[position - 1], position=position)
+    else:
+        slides = (
+            [workshop.focus_point] if workshop.focus_point else list(workshop.codex.points.all())
+        )
+        form = PlenaryForm(request.GET)
+        position = form.cleaned_data["position"] if form.is_valid() else 1
+        position = min(position, len(slides))
+        context.update(slides=slides, slide=slides[position - 1], position=position)
+    return render(request, "workshops/projector.html", context)
+
+
+@require_GET
+@facilitator_required
+def join_qr(request: HttpRequest, pk: int) -> HttpResponse:
+    workshop = _get_workshop_for_facilitator(request, pk)
+    url = request.build_absolute_uri(reverse("workshops:join-workshop", args=[workshop.join_code]))
+    svg = segno.make(url, error="m").svg_inline(scale=8, title=_("QR-kode til at deltage"))
+    return HttpResponse(svg, content_type="image/svg+xml")
+
+
+# Participants ------------------------------------------------------------------------------
+
+
+def _client_address(request: HttpRequest) -> str:
+    return request.META.get("REMOTE_ADDR") or "0.0.0.0"  # noqa: S104 - only a throttle key
+
+
+def _open_workshop(code: str) -> Workshop | None:
+    return Workshop.objects.open().filter(join_code=code).first()
+
+
+@require_http_methods(["GET", "POST"])
+def join(request: HttpRequest) -> HttpResponse:
+    form = JoinForm(request.POST or None)
+    if request.method == "POST":
+        address = _client_address(request)
+        if domain.join_throttled(address):
+            response = render(request, "workshops/join.html", {"form": form, "throttled": True})
+            response.status_code = 429
+            return response
+        workshop = _open_workshop(form.cleaned_data["code"]) if form.is_valid() else None
+        if workshop is not None:
+            return redirect("workshops:join-workshop", code=workshop.join_code)
+        domain.record_wrong_code(address)
+        if form.is_valid():
+            form.add_error(
+                "code", _("Der er ingen åben workshop med den kode. Tjek koden og prøv igen.")
+            )
+    return render(request, "workshops/join.html", {"form": form})
+
+
+def _session_participant(request: HttpRequest, workshop: Workshop) -> Participant | None:
+    participant_id = request.session.get(SESSION_KEY, {}).get(str(workshop.pk))
+    if participant_id is None:
+        return None
+    return workshop.participants.filter(pk=participant_id).select_related("group").first()
+
+
+@require_http_methods(["GET", "POST"])
+def join_workshop(request: HttpRequest, code: str) -> HttpResponse:
+    workshop = get_object_or_404(Workshop.objects.open(), join_code=code)
+    participant = _session_participant(request, workshop)
+    if participant is not None and participant.group_id:
+        return redirect(participant.group)
+    form = ParticipantForm(request.POST or None, workshop=workshop)
+    if request.method == "POST" and form.is_valid():
+        participant = domain.join_workshop(
+            workshop,
+            display_name=form.cleaned_data["display_name"],
+            group=form.cleaned_data["group"],
+        )
+        request.session.setdefault(SESSION_KEY, {})[str(workshop.pk)] = participant.pk
+        request.session.modified = True
+        return redirect(participant.group)
+    return render(request, "workshops/join_workshop.html", {"workshop": workshop, "form": form})
+
+
+def _get_participant_for_group(request: HttpRequest, code: str, group_pk: int) -> Participant:
+    """The visitor's participant in this group, or 404: a session sees only its own group."""
+    participant_ids = request.session.get(SESSION_KEY, {}).values()
+    participant = (
+        Participant.objects.filter(
+            pk__in=participant_ids, workshop__join_code=code, group_id=group_pk
+        )
+        .select_related("group__workshop__codex", "group__case__listed_under")
+        .first()
+    )
+    if participant is None:
+        raise Http404
+    return participant
+
+
+def _get_editable_group(
+    request: HttpRequest, code: str, group_pk: int
+) -> tuple[Group, Participant]:
+    participant = _get_participant_for_group(request, code, group_pk)
+    if participant.group.workshop.is_closed:
+        raise PermissionDenied(_("Workshoppen er lukket. Jeres resultat kan ikke længere ændres."))
+    return participant.group, participant
+
+
+def _group_etag(request: HttpRequest, code: str, group_pk: int) -> str | None:
+    if not request.headers.get("HX-Request"):
+        return None
+    try:
+        participant = _get_participant_for_group(request, code, group_pk)
+    except Http404:
+        return None
+    return participant.group.workshop.etag
+
+
+def _group_context(group: Group, participant: Participant) -> dict:
+    workshop = group.workshop
+    points = list(workshop.codex.points.all())
+    tagged = set(group.tags.values_list("pk", flat=True))
+    private = set(participant.private_tags.values_list("pk", flat=True))
+    member_counts = domain.private_tag_counts(group) if group.revealed else {}
+    for point in points:
+        point.tagged = point.pk in tagged
+        point.private = point.pk in private
+        point.members = member_counts.get(point.pk, 0)
+    context = {
+        "workshop": workshop,
+        "group": group,
+        "participant": participant,
+        "points": points,
+        "tagged_points": [point for point in points if point.tagged],
+        "notes_form": NotesForm(initial={"notes": group.notes, "version": group.notes_version}),
+        "conclusion_form": ConclusionForm(initial={"conclusion": group.conclusion}),
+        "own_form": OwnDilemmaForm(),
+        "editable": not workshop.is_closed,
+        "member_count": group.participants.count(),
+    }
+    if not group.has_dilemma:
+        used = domain.cases_used_in_series(workshop.series, exclude=workshop)
+        pool = list(workshop.pool.select_related("listed_under"))
+        for case in pool:
+            case.used_in_series = case.pk in used
+        context["pool"] = pool
+    if group.done or workshop.is_closed:
+        context["elsewhere"] = [
+            (point, count)
+            for point in points
+            if (count := domain.same_case_elsewhere(group).get(point.pk))
+        ]
+    return context
+
+
+@never_cache
+@require_GET
+@vary_on_headers("HX-Request")
+@condition(etag_func=_group_etag)
+def group_page(request: HtmxHttpRequest, code: str, group_pk: int) -> HttpResponse:
+    participant = _get_participant_for_group(request, code, group_pk)
+    group = participant.group
+    if request.htmx and request.GET.get("fase") not in {None, group.workshop.phase}:
+        # The phase moved on: the page as a whole changes (e.g. read-only when closed).
+        return HttpResponseClientRefresh()
+    template_name = "workshops/group.html"
+    if request.htmx:
+        template_name += "#live"
+    return render(request, template_name, _group_context(group, participant))
+
+
+def _group_response(request: HtmxHttpRequest, group: Group, participant: Participant, partial: str):
+    if not request.htmx:
+        return redirect(group)
+    context = _group_context(group, participant)
+    return render(request, f"workshops/group.html#{partial}", context)
+
+
+@require_POST
+def choose_case(request: HttpRequest, code: str, group_pk: int) -> HttpResponse:
+    group, _participant = _get_editable_group(request, code, group_pk)
+    form = CaseChoiceForm(request.POST, workshop=group.workshop)
+    if form.is_valid():
+        domain.choose_case(group, case=form.cleaned_data["case"])
+    return redirect(group)
+
+
+@require_POST
+def write_own_dilemma(request: HttpRequest, code: str, group_pk: int) -> HttpResponse:
+    group, participant = _get_editable_group(request, code, group_pk)
+    if not group.workshop.own_dilemmas:
+        raise PermissionDenied(_("Denne workshop bruger kun cases fra puljen."))
+    form = OwnDilemmaForm(request.POST)
+    if form.is_valid():
+        domain.write_own_dilemma(
+            group,
+            title=form.cleaned_data["own_title"],
+            situation=form.cleaned_data["own_situation"],
+        )
+        return redirect(group)
+    context = {**_group_context(group, participant), "own_form": form}
+    return render(request, "workshops/group.html", context, status=400)
+
+
+@require_POST
+def save_notes(request: HtmxHttpRequest, code: str, group_pk: int) -> HttpResponse:
+    group, participant = _get_editable_group(request, code, group_pk)
+    form = NotesForm(request.POST)
+    if not form.is_valid():
+        context = {**_group_context(group, participant), "notes_form": form}
+        template = "workshops/group.html#notes-state" if request.htmx else "workshops/group.html"
+        return render(request, template, context, status=400)
+    try:
+        domain.save_notes(
+            group, text=form.cleaned_data["notes"], version=form.cleaned_data["version"]
+        )
+    except domain.NotesConflict as conflict:
+        current = conflict.current
+        context = {
+            **_group_context(current, participant),
+            "conflict": {"rejected": form.cleaned_data["notes"], "current": current.notes},
+            "notes_form": NotesForm(
+                initial={"notes": form.cleaned_data["notes"], "version": current.notes_version}
+            ),
+        }
+        template = "workshops/group.html#notes-state" if request.htmx else "workshops/group.html"
+        return render(request, template, context, status=409)
+    return _group_response(request, group, participant, "notes-state")
+
+
+@require_POST
+def save_conclusion(request: HtmxHttpRequest, code: str, group_pk: int) -> HttpResponse:
+    group, participant = _get_editable_group(request, code, group_pk)
+    form = ConclusionForm(request.POST)
+    if not form.is_valid():
+        context = {**_group_context(group, participant), "conclusion_form": form}
+        return render(request, "workshops/group.html", context, status=400)
+    domain.save_conclusion(group, conclusion=form.cleaned_data["conclusion"])
+    return _group_response(request, group, participant, "conclusion-state")
+
+
+@require_POST
+def tag_point(request: HtmxHttpRequest, code: str, group_pk: int) -> HttpResponse:
+    group, participant = _get_editable_group(request, code, group_pk)
+    form = PointForm(request.POST, workshop=group.workshop)
+    if form.is_valid():
+        domain.toggle_tag(group, point=form.cleaned_data["point"])
+    return _group_response(request, group, participant, "tags")
+
+
+@require_POST
+def tag_point_privately(request: HtmxHttpRequest, code: str, group_pk: int) -> HttpResponse:
+    group, participant = _get_editable_group(request, code, group_pk)
+    form = PointForm(request.POST, workshop=group.workshop)
+    if form.is_valid() and group.workshop.private_tagging:
+        domain.toggle_private_tag(participant, point=form.cleaned_data["point"])
+    return _group_response(request, group, participant, "tags")
+
+
+@require_POST
+def reveal_tags(request: HttpRequest, code: str, group_pk: int) -> HttpResponse:
+    group, _participant = _get_editable_group(request, code, group_pk)
+    domain.reveal_private_tags(group)
+    return redirect(group)
+
+
+@require_POST
+def mark_done(request: HttpRequest, code: str, group_pk: int) -> HttpResponse:
+    group, _participant = _get_editable_group(request, code, group_pk)
+    form = DoneForm(request.POST)
+    if form.is_valid():
+        domain.mark_done(group, done=form.cleaned_data["done"])
+    return redirect(group)
