@@ -435,7 +435,7 @@ def tag_point(request: HtmxHttpRequest, code: str, group_pk: int) -> HttpRespons
     form = PointForm(request.POST, workshop=group.workshop)
     if form.is_valid():
         domain.toggle_tag(group, point=form.cleaned_data["point"])
-    return _group_response(request, group, participant, "tags")
+    return _group_response(request, group, participant, "live")
 
 
 @require_POST
@@ -444,7 +444,7 @@ def tag_point_privately(request: HtmxHttpRequest, code: str, group_pk: int) -> H
     form = PointForm(request.POST, workshop=group.workshop)
     if form.is_valid() and group.workshop.private_tagging:
         domain.toggle_private_tag(participant, point=form.cleaned_data["point"])
-    return _group_response(request, group, participant, "tags")
+    return _group_response(request, group, participant, "live")
 
 
 @require_POST
