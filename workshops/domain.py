@@ -186,11 +186,11 @@ def reveal_private_tags(group: Group) -> None:
 def private_tag_counts(group: Group) -> Counter:
     """How many members of the group tagged each point privately."""
     rows = (
-        Point.objects.filter(participant__group=group)
-        .values("pk")
-        .annotate(members=Count("participant"))
+        Participant.private_tags.through.objects.filter(participant__group=group)
+        .values("point_id")
+        .annotate(members=Count("participant_id"))
     )
-    return Counter({row["pk"]: row["members"] for row in rows})
+    return Counter({row["point_id"]: row["members"] for row in rows})
 
 
 def mark_done(group: Group, *, done: bool) -> None:

@@ -1,0 +1,256 @@
+from __future__ import annotations
+
+import pytest
+
+from cases.models import Case
+from kodeks.models import Codex, Point
+from tests.workshops.conftest import join, make_workshop, participant_of
+from workshops import domain
+from workshops.models import Group, Phase
+
+HTMX = {"HX-Request": "true"}
+
+
+def url(group: Group, action: str = "") -> str:
+    return group.get_absolute_url() + action
+
+
+def duty(number: int) -> Point:
+    return Point.objects.get_by_natural_key(Codex.DUTIES, number)
+
+
+def test_group_page_offers_the_pool_and_reminds_not_to_write_names(mette, group1, workshop):
+    html = mette.get(url(group1)).content.decode()
+    for case in workshop.pool.all():
+        assert case.title in html
+    assert "Skriv ikke navne på kolleger, borgere eller politikere." in html
+    assert "Skriv jeres eget dilemma" in html
+
+
+def test_group_picks_a_case_and_reads_it(mette, group1, workshop):
+    case = workshop.pool.get(number=5)
+    response = mette.post(url(group1, "case/"), {"case": case.pk})
+    assert response["Location"] == url(group1)
+    group1.refresh_from_db()
+    assert group1.case == case
+    html = mette.get(url(group1)).content.decode()
+    assert case.situation[:60] in html
+    assert case.question_list[0] in html
+
+
+def test_case_outside_the_pool_is_refused(mette, group1):
+    outside = Case.objects.get_by_natural_key(Codex.DUTIES, 29)
+    mette.post(url(group1, "case/"), {"case": outside.pk})
+    group1.refresh_from_db()
+    assert group1.case is None
+
+
+def test_group_writes_its_own_dilemma(mette, group1):
+    response = mette.post(
+        url(group1, "eget-dilemma/"),
+        {"own_title": "Budgetnotatet", "own_situation": "Chefen vil have tallene pyntet."},
+    )
+    assert response.status_code == 302
+    group1.refresh_from_db()
+    assert (group1.own_title, group1.case) == ("Budgetnotatet", None)
+    assert "Chefen vil have tallene pyntet." in mette.get(url(group1)).content.decode()
+
+
+def test_own_dilemma_errors_keep_what_was_typed(mette, group1):
+    response = mette.post(url(group1, "eget-dilemma/"), {"own_title": "", "own_situation": "Langt oplæg"})
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert "Dette felt er påkrævet." in html
+    assert "Langt oplæg" in html
+
+
+def test_own_dilemma_is_refused_when_not_allowed(content, alice):
+    workshop = make_workshop(alice, own_dilemmas=False)
+    group = workshop.groups.first()
+    client = join(workshop, group)
+    response = client.post(url(group, "eget-dilemma/"), {"own_title": "X", "own_situation": "Y"})
+    assert response.status_code == 403
+    group.refresh_from_db()
+    assert group.own_title == ""
+
+
+def test_notes_save_and_report_saved(mette, group1):
+    response = mette.post(url(group1, "noter/"), {"notes": "Vi talte om loyalitet.", "version": 0}, headers=HTMX)
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert 'name="version" value="1"' in html
+    assert "Gemt kl." in html
+    group1.refresh_from_db()
+    assert (group1.notes, group1.notes_version) == ("Vi talte om loyalitet.", 1)
+
+
+def test_two_saves_from_the_same_version_never_overwrite_silently(mette, workshop, group1):
+    anders = join(workshop, group1, "Anders")
+    first = mette.post(url(group1, "noter/"), {"notes": "Mettes tekst", "version": 0}, headers=HTMX)
+    second = anders.post(url(group1, "noter/"), {"notes": "Anders' tekst", "version": 0}, headers=HTMX)
+    assert first.status_code == 200
+    assert second.status_code == 409
+    group1.refresh_from_db()
+    assert group1.notes == "Mettes tekst"
+    html = second.content.decode()
+    assert "Anders&#x27; tekst" in html  # the rejected text comes back
+    assert "Mettes tekst" in html  # beside the saved one
+    assert 'name="version" value="1"' in html  # so the merged text can be saved next
+
+
+def test_conflict_without_javascript_shows_the_whole_page_with_both_texts(mette, workshop, group1):
+    anders = join(workshop, group1, "Anders")
+    mette.post(url(group1, "noter/"), {"notes": "Mettes tekst", "version": 0})
+    response = anders.post(url(group1, "noter/"), {"notes": "Anders' tekst", "version": 0})
+    assert response.status_code == 409
+    html = response.content.decode()
+    assert "<textarea" in html and "Anders&#x27; tekst</textarea>" in html
+    assert "Mettes tekst" in html
+
+
+@pytest.mark.parametrize("data", [{"notes": "x"}, {"notes": "x", "version": "abc"}, {"notes": "x" * 20_001, "version": 0}])
+def test_bad_notes_input_is_refused_and_kept(mette, group1, data):
+    response = mette.post(url(group1, "noter/"), data)
+    assert response.status_code == 400
+    group1.refresh_from_db()
+    assert group1.notes == ""
+
+
+def test_tags_toggle(mette, group1):
+    response = mette.post(url(group1, "tag/"), {"point": duty(1).pk}, headers=HTMX)
+    assert 'id="tag-{}" class="toggle" aria-pressed="true"'.format(duty(1).pk) in response.content.decode()
+    assert list(group1.tags.all()) == [duty(1)]
+    mette.post(url(group1, "tag/"), {"point": duty(1).pk})
+    assert list(group1.tags.all()) == []
+
+
+def test_points_of_another_codex_cannot_be_tagged(mette, group1):
+    leadership = Point.objects.get_by_natural_key(Codex.LEADERSHIP, 1)
+    mette.post(url(group1, "tag/"), {"point": leadership.pk})
+    assert group1.tags.count() == 0
+
+
+def test_conclusion_and_done(mette, group1, workshop):
+    mette.post(url(group1, "case/"), {"case": workshop.pool.get(number=1).pk})
+    mette.post(url(group1, "konklusion/"), {"conclusion": "Vi ville sige fra."})
+    mette.post(url(group1, "faerdig/"), {"done": "on"})
+    group1.refresh_from_db()
+    assert (group1.conclusion, group1.done) == ("Vi ville sige fra.", True)
+    html = mette.get(url(group1)).content.decode()
+    assert "KL har casen under pligt 1: Lovlighed." in html
+
+
+def test_after_done_the_group_sees_how_other_groups_tagged_the_case(mette, jonas, workshop, group1, group2, other_workshop):
+    case = workshop.pool.get(number=1)
+    for group in (group2, other_workshop.groups.first()):
+        domain.choose_case(group, case=case)
+        domain.toggle_tag(group, point=duty(1))
+    domain.toggle_tag(group2, point=duty(3))
+    mette.post(url(group1, "case/"), {"case": case.pk})
+    mette.post(url(group1, "faerdig/"), {"done": "on"})
+    html = mette.get(url(group1)).content.decode()
+    assert "1. Lovlighed: 2 grupper" in html
+    assert "3. Faglighed: 1 gruppe" in html
+
+
+def test_private_tags_are_counted_when_the_group_reveals(content, alice):
+    workshop = make_workshop(alice, private_tagging=True)
+    group = workshop.groups.first()
+    mette, anders = join(workshop, group, "Mette"), join(workshop, group, "Anders")
+    mette.post(url(group, "privat-tag/"), {"point": duty(2).pk})
+    anders.post(url(group, "privat-tag/"), {"point": duty(2).pk})
+    anders.post(url(group, "privat-tag/"), {"point": duty(3).pk})
+    html = mette.get(url(group)).content.decode()
+    assert "Vis alles tags" in html
+    assert "medlemmer" not in html
+    mette.post(url(group, "vis-tags/"))
+    html = mette.get(url(group)).content.decode()
+    assert domain.private_tag_counts(group) == {duty(2).pk: 2, duty(3).pk: 1}
+    assert "2 medlemmer" in html and "1 medlem" in html
+    assert participant_of(anders, workshop).private_tags.count() == 2
+
+
+def test_poll_follows_the_phase(mette, group1, workshop):
+    response = mette.get(url(group1) + "?fase=intro", headers=HTMX)
+    assert response.status_code == 200
+    assert response.content.decode().lstrip().startswith('<div id="live"')
+    domain.set_phase(workshop, phase=Phase.DISCUSSION)
+    response = mette.get(url(group1) + "?fase=intro", headers=HTMX)
+    assert response["HX-Refresh"] == "true"
+
+
+def test_unchanged_poll_answers_304(mette, group1, workshop, django_assert_max_num_queries):
+    etag = mette.get(url(group1) + "?fase=intro", headers=HTMX)["ETag"]
+    with django_assert_max_num_queries(3):
+        response = mette.get(url(group1) + "?fase=intro", headers={**HTMX, "If-None-Match": etag})
+    assert response.status_code == 304
+    assert response.content == b""
+
+
+def test_group_page_is_never_cached(mette, group1):
+    assert "no-store" in mette.get(url(group1))["Cache-Control"]
+
+
+def test_closed_workshop_is_read_only(mette, group1, workshop):
+    mette.post(url(group1, "noter/"), {"notes": "Vores noter", "version": 0})
+    domain.set_phase(workshop, phase=Phase.CLOSED)
+    html = mette.get(url(group1)).content.decode()
+    assert "Workshoppen er lukket. Her er jeres resultat." in html
+    assert "<textarea" not in html
+    assert "Vores noter" in html
+    for action, data in [
+        ("noter/", {"notes": "Ændret", "version": 1}),
+        ("tag/", {"point": duty(1).pk}),
+        ("konklusion/", {"conclusion": "Ændret"}),
+        ("faerdig/", {"done": "on"}),
+        ("case/", {"case": workshop.pool.first().pk}),
+    ]:
+        assert mette.post(url(group1, action), data).status_code == 403
+    group1.refresh_from_db()
+    assert (group1.notes, group1.conclusion, group1.done, group1.case) == ("Vores noter", "", False, None)
+
+
+# Outsiders -------------------------------------------------------------------------------
+
+GROUP_ACTIONS = ["", "case/", "eget-dilemma/", "noter/", "konklusion/", "tag/", "privat-tag/", "vis-tags/", "faerdig/"]
+
+
+@pytest.mark.parametrize("action", GROUP_ACTIONS)
+def test_participant_of_another_group_is_refused(jonas, group1, action):
+    method = jonas.get if action == "" else jonas.post
+    assert method(url(group1, action)).status_code == 404
+
+
+@pytest.mark.parametrize("action", GROUP_ACTIONS)
+def test_participant_of_another_workshop_is_refused(sofie, group1, action):
+    method = sofie.get if action == "" else sofie.post
+    assert method(url(group1, action)).status_code == 404
+
+
+@pytest.mark.parametrize("action", GROUP_ACTIONS)
+def test_anonymous_visitor_is_refused(client, group1, action):
+    method = client.get if action == "" else client.post
+    assert method(url(group1, action)).status_code == 404
+
+
+def test_group_url_with_another_workshops_code_is_refused(mette, group1, other_workshop):
+    assert mette.get(f"/deltag/{other_workshop.join_code}/gruppe/{group1.pk}/").status_code == 404
+
+
+def test_outsider_writes_change_nothing(jonas, sofie, group1):
+    jonas.post(url(group1, "noter/"), {"notes": "Indtrængende", "version": 0})
+    sofie.post(url(group1, "tag/"), {"point": duty(1).pk})
+    group1.refresh_from_db()
+    assert group1.notes == "" and group1.tags.count() == 0
+
+
+def test_group_page_queries_do_not_grow_with_the_pool(content, alice, django_assert_num_queries):
+    from tests.conftest import count_queries
+
+    small = make_workshop(alice, pool=list(Case.objects.public()[:2]))
+    large = make_workshop(alice, pool=list(Case.objects.public()[:20]))
+    small_group, large_group = small.groups.first(), large.groups.first()
+    small_client, large_client = join(small, small_group), join(large, large_group)
+    queries = count_queries(small_client, url(small_group))
+    with django_assert_num_queries(queries):
+        large_client.get(url(large_group))
