@@ -11,14 +11,23 @@ from workshops import domain
 from workshops.models import Format, Group, Participant, Workshop
 
 
-def make_workshop(facilitator, *, title: str = "Introforløb", groups: int = 2, **options) -> Workshop:
+def make_workshop(
+    facilitator, *, title: str = "Introforløb", groups: int = 2, **options
+) -> Workshop:
     return domain.create_workshop(
         facilitator,
         title=title,
         format=options.pop("format", Format.ONBOARDING),
         date=options.pop("date", datetime.date(2026, 11, 25)),
         group_names=domain.default_group_names(groups),
-        pool=options.pop("pool", list(Case.objects.public().filter(listed_under__number__in=[1, 2], codex__slug=Codex.DUTIES))),
+        pool=options.pop(
+            "pool",
+            list(
+                Case.objects.public().filter(
+                    listed_under__number__in=[1, 2], codex__slug=Codex.DUTIES
+                )
+            ),
+        ),
         own_dilemmas=options.pop("own_dilemmas", True),
         **options,
     )
@@ -76,7 +85,9 @@ def sofie(other_workshop) -> Client:
 @pytest.fixture
 def hanne(aarhus) -> User:
     """HR in Aarhus."""
-    return User.objects.create_user("hanne", password="hanne-password", organisation=aarhus, role=User.Role.HR)
+    return User.objects.create_user(
+        "hanne", password="hanne-password", organisation=aarhus, role=User.Role.HR
+    )
 
 
 def participant_of(client: Client, workshop: Workshop) -> Participant:

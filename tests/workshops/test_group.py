@@ -57,7 +57,9 @@ def test_group_writes_its_own_dilemma(mette, group1):
 
 
 def test_own_dilemma_errors_keep_what_was_typed(mette, group1):
-    response = mette.post(url(group1, "eget-dilemma/"), {"own_title": "", "own_situation": "Langt oplæg"})
+    response = mette.post(
+        url(group1, "eget-dilemma/"), {"own_title": "", "own_situation": "Langt oplæg"}
+    )
     assert response.status_code == 400
     html = response.content.decode()
     assert "Dette felt er påkrævet." in html
@@ -75,7 +77,9 @@ def test_own_dilemma_is_refused_when_not_allowed(content, alice):
 
 
 def test_notes_save_and_report_saved(mette, group1):
-    response = mette.post(url(group1, "noter/"), {"notes": "Vi talte om loyalitet.", "version": 0}, headers=HTMX)
+    response = mette.post(
+        url(group1, "noter/"), {"notes": "Vi talte om loyalitet.", "version": 0}, headers=HTMX
+    )
     assert response.status_code == 200
     html = response.content.decode()
     assert 'name="version" value="1"' in html
@@ -87,7 +91,9 @@ def test_notes_save_and_report_saved(mette, group1):
 def test_two_saves_from_the_same_version_never_overwrite_silently(mette, workshop, group1):
     anders = join(workshop, group1, "Anders")
     first = mette.post(url(group1, "noter/"), {"notes": "Mettes tekst", "version": 0}, headers=HTMX)
-    second = anders.post(url(group1, "noter/"), {"notes": "Anders' tekst", "version": 0}, headers=HTMX)
+    second = anders.post(
+        url(group1, "noter/"), {"notes": "Anders' tekst", "version": 0}, headers=HTMX
+    )
     assert first.status_code == 200
     assert second.status_code == 409
     group1.refresh_from_db()
@@ -108,7 +114,10 @@ def test_conflict_without_javascript_shows_the_whole_page_with_both_texts(mette,
     assert "Mettes tekst" in html
 
 
-@pytest.mark.parametrize("data", [{"notes": "x"}, {"notes": "x", "version": "abc"}, {"notes": "x" * 20_001, "version": 0}])
+@pytest.mark.parametrize(
+    "data",
+    [{"notes": "x"}, {"notes": "x", "version": "abc"}, {"notes": "x" * 20_001, "version": 0}],
+)
 def test_bad_notes_input_is_refused_and_kept(mette, group1, data):
     response = mette.post(url(group1, "noter/"), data)
     assert response.status_code == 400
@@ -118,7 +127,7 @@ def test_bad_notes_input_is_refused_and_kept(mette, group1, data):
 
 def test_tags_toggle(mette, group1):
     response = mette.post(url(group1, "tag/"), {"point": duty(1).pk}, headers=HTMX)
-    assert 'id="tag-{}" class="toggle" aria-pressed="true"'.format(duty(1).pk) in response.content.decode()
+    assert f'id="tag-{duty(1).pk}" class="toggle" aria-pressed="true"' in response.content.decode()
     assert list(group1.tags.all()) == [duty(1)]
     mette.post(url(group1, "tag/"), {"point": duty(1).pk})
     assert list(group1.tags.all()) == []
@@ -140,7 +149,9 @@ def test_conclusion_and_done(mette, group1, workshop):
     assert "KL har casen under pligt 1: Lovlighed." in html
 
 
-def test_after_done_the_group_sees_how_other_groups_tagged_the_case(mette, jonas, workshop, group1, group2, other_workshop):
+def test_after_done_the_group_sees_how_other_groups_tagged_the_case(
+    mette, jonas, workshop, group1, group2, other_workshop
+):
     case = workshop.pool.get(number=1)
     for group in (group2, other_workshop.groups.first()):
         domain.choose_case(group, case=case)
@@ -207,12 +218,27 @@ def test_closed_workshop_is_read_only(mette, group1, workshop):
     ]:
         assert mette.post(url(group1, action), data).status_code == 403
     group1.refresh_from_db()
-    assert (group1.notes, group1.conclusion, group1.done, group1.case) == ("Vores noter", "", False, None)
+    assert (group1.notes, group1.conclusion, group1.done, group1.case) == (
+        "Vores noter",
+        "",
+        False,
+        None,
+    )
 
 
 # Outsiders -------------------------------------------------------------------------------
 
-GROUP_ACTIONS = ["", "case/", "eget-dilemma/", "noter/", "konklusion/", "tag/", "privat-tag/", "vis-tags/", "faerdig/"]
+GROUP_ACTIONS = [
+    "",
+    "case/",
+    "eget-dilemma/",
+    "noter/",
+    "konklusion/",
+    "tag/",
+    "privat-tag/",
+    "vis-tags/",
+    "faerdig/",
+]
 
 
 @pytest.mark.parametrize("action", GROUP_ACTIONS)

@@ -3,9 +3,9 @@ from __future__ import annotations
 import pytest
 import segno
 
+from tests.workshops.conftest import participant_of
 from workshops import domain
 from workshops.models import CODE_ALPHABET, JoinAttempt, Phase, new_join_code, normalise_join_code
-from tests.workshops.conftest import participant_of
 
 
 def test_join_code_has_at_least_40_bits():
@@ -40,7 +40,9 @@ def test_typed_code_leads_to_the_workshop(client, workshop):
 def test_participant_picks_a_group_without_an_account(client, workshop, group2):
     html = client.get(f"/deltag/{workshop.join_code}/").content.decode()
     assert "Gruppe 1" in html and "Gruppe 2" in html
-    response = client.post(f"/deltag/{workshop.join_code}/", {"group": group2.pk, "display_name": ""})
+    response = client.post(
+        f"/deltag/{workshop.join_code}/", {"group": group2.pk, "display_name": ""}
+    )
     assert response["Location"] == group2.get_absolute_url()
     participant = participant_of(client, workshop)
     assert participant.group == group2
@@ -88,7 +90,9 @@ def test_throttle_counts_per_address(client, workshop):
 def test_old_wrong_codes_no_longer_count(client, workshop):
     for _ in range(domain.JOIN_ATTEMPTS_ALLOWED):
         client.post("/deltag/", {"code": "ZZZZ-ZZZZ"})
-    JoinAttempt.objects.update(attempted_at=JoinAttempt.objects.first().attempted_at - domain.JOIN_ATTEMPT_WINDOW)
+    JoinAttempt.objects.update(
+        attempted_at=JoinAttempt.objects.first().attempted_at - domain.JOIN_ATTEMPT_WINDOW
+    )
     assert client.post("/deltag/", {"code": workshop.join_code}).status_code == 302
 
 

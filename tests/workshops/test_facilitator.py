@@ -1,0 +1,309 @@
+from __future__ import annotations
+
+import datetime
+
+import pytest
+from django.urls import reverse
+
+from cases.models import Case
+from kodeks.models import Codex, Point
+from tests.conftest import count_queries
+from tests.workshops.conftest import join, make_workshop
+from workshops import domain
+from workshops.models import Format, Phase, Workshop
+
+HTMX = {"HX-Request": "true"}
+
+
+def facilitator_urls(workshop: Workshop) -> list[tuple[str, str]]:
+    pk = workshop.pk
+    return [
+        ("get", reverse("workshops:list")),
+        ("get", reverse("workshops:create")),
+        ("post", reverse("workshops:create")),
+        ("get", reverse("workshops:dashboard", args=[pk])),
+        ("post", reverse("workshops:change-phase", args=[pk])),
+        ("post", reverse("workshops:start-timer", args=[pk])),
+        ("post", reverse("workshops:close", args=[pk])),
+        ("get", reverse("workshops:projector", args=[pk])),
+        ("get", reverse("workshops:join-qr", args=[pk])),
+    ]
+
+
+def test_anonymous_visitors_are_sent_to_login_from_every_facilitator_page(client, workshop):
+    for method, url in facilitator_urls(workshop):
+        response = getattr(client, method)(url)
+        assert response.status_code == 302, url
+        assert response["Location"].startswith("/login/?next="), url
+
+
+def test_facilitator_of_another_organisation_cannot_see_the_workshop(client, charlie, workshop):
+    client.force_login(charlie)
+    assert workshop.title not in client.get(reverse("workshops:list")).content.decode()
+    for method, url in facilitator_urls(workshop)[3:]:
+        assert getattr(client, method)(url).status_code == 404, url
+    workshop.refresh_from_db()
+    assert workshop.phase == Phase.INTRO
+
+
+def test_hr_cannot_run_workshops(client, hanne, workshop):
+    client.force_login(hanne)
+    for method, url in facilitator_urls(workshop):
+        assert getattr(client, method)(url).status_code == 403, url
+
+
+def test_start_page_lists_running_upcoming_and_closed(client, alice, workshop, content):
+    upcoming = make_workshop(
+        alice, title="Næste hold", date=datetime.date.today() + datetime.timedelta(days=30)
+    )
+    closed = make_workshop(alice, title="Sidste hold")
+    domain.set_phase(closed, phase=Phase.CLOSED)
+    client.force_login(alice)
+    html = client.get(reverse("workshops:list")).content.decode()
+    running_section = html.split('id="running-heading"')[1].split('id="upcoming-heading"')[0]
+    upcoming_section = html.split('id="upcoming-heading"')[1].split('id="closed-heading"')[0]
+    closed_section = html.split('id="closed-heading"')[1]
+    assert workshop.title in running_section
+    assert upcoming.title in upcoming_section
+    assert closed.title in closed_section
+
+
+@pytest.mark.parametrize(
+    ("format", "groups", "own_dilemmas"),
+    [(Format.ONBOARDING, 4, False), (Format.SPARRING, 2, True), (Format.CUSTOM, 3, False)],
+)
+def test_format_prefills_the_form(client, alice, content, format, groups, own_dilemmas):
+    client.force_login(alice)
+    form = client.get(reverse("workshops:create"), {"format": format}).context["form"]
+    assert form["group_names"].value().count("Gruppe") == groups
+    assert form["own_dilemmas"].value() is own_dilemmas
+
+
+def test_onboarding_workshop_is_created_with_the_cases_of_chosen_duties(client, alice, content):
+    client.force_login(alice)
+    duties = Point.objects.filter(codex__slug=Codex.DUTIES, number__in=[1, 7])
+    response = client.post(
+        reverse("workshops:create") + "?format=onboarding",
+        {
+            "title": "Intro for nye",
+            "date": "2026-12-01",
+            "group_names": "Blå\nGrøn\nRød",
+            "pool_duties": [d.pk for d in duties],
+        },
+    )
+    workshop = Workshop.objects.get(title="Intro for nye")
+    assert response["Location"] == workshop.get_absolute_url()
+    assert workshop.organisation == alice.organisation
+    assert workshop.codex.slug == Codex.DUTIES
+    assert [g.name for g in workshop.groups.all()] == ["Blå", "Grøn", "Rød"]
+    assert sorted(workshop.pool.values_list("number", flat=True)) == [1, 2, 3, 4, 27, 28, 29]
+
+
+def test_lederteam_workshop_tags_against_leadership_points(client, alice, content):
+    client.force_login(alice)
+    point = Point.objects.get_by_natural_key(Codex.LEADERSHIP, 9)
+    client.post(
+        reverse("workshops:create") + "?format=lederteam",
+        {
+            "title": "Ledermøde",
+            "date": "2026-12-01",
+            "group_names": "Lederteamet",
+            "focus_point": point.pk,
+        },
+    )
+    workshop = Workshop.objects.get(title="Ledermøde")
+    assert workshop.codex.slug == Codex.LEADERSHIP
+    assert workshop.focus_point == point
+    assert sorted(workshop.pool.values_list("number", flat=True)) == [1, 4, 5, 8, 10]
+
+
+def test_bad_workshop_form_keeps_what_was_typed(client, alice, content):
+    client.force_login(alice)
+    response = client.post(
+        reverse("workshops:create") + "?format=custom",
+        {"title": "Mit forløb", "date": "i morgen", "group_names": "A\nA"},
+    )
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Indtast en gyldig dato." in html
+    assert "To grupper har samme navn." in html
+    assert 'value="Mit forløb"' in html
+    assert Workshop.objects.count() == 0
+
+
+def test_workshop_needs_cases_or_own_dilemmas(client, alice, content):
+    client.force_login(alice)
+    response = client.post(
+        reverse("workshops:create") + "?format=custom",
+        {"title": "Tomt", "date": "2026-12-01", "group_names": "A"},
+    )
+    assert (
+        "Vælg mindst én case eller pligt, eller tillad egne dilemmaer." in response.content.decode()
+    )
+
+
+def test_series_marks_cases_already_discussed(client, alice, content):
+    first = make_workshop(alice, series_name="Chefsparring", format=Format.SPARRING)
+    used = first.pool.get(number=2)
+    domain.choose_case(first.groups.first(), case=used)
+    second = make_workshop(alice, series_name="Chefsparring", format=Format.SPARRING)
+    assert second.series == first.series
+    client.force_login(alice)
+    group = second.groups.first()
+    participant = join(second, group)
+    html = participant.get(group.get_absolute_url()).content.decode()
+    item = html.split(used.title)[1].split("</button>")[0]
+    assert "drøftet før i serien" in item
+    assert html.count("drøftet før i serien") == 1
+
+
+def test_dashboard_shows_every_group(client, alice, workshop, group1, mette):
+    case = workshop.pool.get(number=3)
+    mette.post(group1.get_absolute_url() + "case/", {"case": case.pk})
+    mette.post(group1.get_absolute_url() + "noter/", {"notes": "12345", "version": 0})
+    mette.post(
+        group1.get_absolute_url() + "tag/",
+        {"point": Point.objects.get_by_natural_key(Codex.DUTIES, 1).pk},
+    )
+    client.force_login(alice)
+    html = client.get(workshop.get_absolute_url()).content.decode()
+    row = html.split('id="group-1"')[1].split("</tr>")[0]
+    assert case.title in row
+    assert "1. Lovlighed" in row
+    assert "5 tegn" in row
+    assert "Ikke valgt" in html.split('id="group-2"')[1]
+
+
+def test_dashboard_poll_answers_304_when_nothing_changed(
+    client, alice, workshop, django_assert_max_num_queries
+):
+    client.force_login(alice)
+    first = client.get(workshop.get_absolute_url(), headers=HTMX)
+    assert first.content.decode().lstrip().startswith('<section id="live"')
+    with django_assert_max_num_queries(3):
+        response = client.get(
+            workshop.get_absolute_url(), headers={**HTMX, "If-None-Match": first["ETag"]}
+        )
+    assert response.status_code == 304
+
+
+def test_dashboard_poll_renders_again_after_a_change(client, alice, workshop, group1, mette):
+    client.force_login(alice)
+    etag = client.get(workshop.get_absolute_url(), headers=HTMX)["ETag"]
+    mette.post(
+        group1.get_absolute_url() + "tag/",
+        {"point": Point.objects.get_by_natural_key(Codex.DUTIES, 2).pk},
+    )
+    response = client.get(workshop.get_absolute_url(), headers={**HTMX, "If-None-Match": etag})
+    assert response.status_code == 200
+    assert "2. Sandhed" in response.content.decode()
+
+
+def test_dashboard_queries_are_the_same_for_2_and_20_groups(
+    client, alice, content, django_assert_num_queries
+):
+    small, large = make_workshop(alice, groups=2), make_workshop(alice, groups=20)
+    for workshop in (small, large):
+        for group in workshop.groups.all():
+            domain.choose_case(group, case=workshop.pool.first())
+            domain.toggle_tag(group, point=Point.objects.get_by_natural_key(Codex.DUTIES, 1))
+            join(workshop, group)
+    client.force_login(alice)
+    queries = count_queries(client, small.get_absolute_url())
+    with django_assert_num_queries(queries):
+        client.get(large.get_absolute_url())
+
+
+def test_phase_and_timer(client, alice, workshop):
+    client.force_login(alice)
+    client.post(reverse("workshops:change-phase", args=[workshop.pk]), {"phase": Phase.DISCUSSION})
+    client.post(reverse("workshops:start-timer", args=[workshop.pk]), {"minutes": 10})
+    workshop.refresh_from_db()
+    assert workshop.phase == Phase.DISCUSSION
+    remaining = workshop.timer_ends_at - datetime.datetime.now(datetime.UTC)
+    assert datetime.timedelta(minutes=9) < remaining <= datetime.timedelta(minutes=10)
+    html = client.get(workshop.get_absolute_url()).content.decode()
+    assert "data-countdown=" in html
+
+
+@pytest.mark.parametrize("data", [{"phase": "bogus"}, {}, {"minutes": "-5"}, {"minutes": "x"}])
+def test_bad_control_input_changes_nothing(client, alice, workshop, data):
+    client.force_login(alice)
+    client.post(reverse("workshops:change-phase", args=[workshop.pk]), data)
+    client.post(reverse("workshops:start-timer", args=[workshop.pk]), data)
+    workshop.refresh_from_db()
+    assert (workshop.phase, workshop.timer_ends_at) == (Phase.INTRO, None)
+
+
+def test_close_makes_the_workshop_read_only(client, alice, workshop):
+    client.force_login(alice)
+    client.post(reverse("workshops:close", args=[workshop.pk]))
+    workshop.refresh_from_db()
+    assert workshop.phase == Phase.CLOSED and workshop.closed_at is not None
+    client.post(reverse("workshops:change-phase", args=[workshop.pk]), {"phase": Phase.DISCUSSION})
+    workshop.refresh_from_db()
+    assert workshop.phase == Phase.CLOSED
+
+
+def test_projector_presents_the_duties_one_per_screen(client, alice, workshop):
+    client.force_login(alice)
+    html = client.get(
+        reverse("workshops:projector", args=[workshop.pk]) + "?position=2"
+    ).content.decode()
+    assert "<h1>Sandhed</h1>" in html
+    assert 'rel="prev" href="?position=1"' in html
+    assert 'rel="next" href="?position=3"' in html
+    assert 'class="projector"' in html
+
+
+def test_projector_presents_the_leadership_point_in_focus(client, alice, content):
+    point = Point.objects.get_by_natural_key(Codex.LEADERSHIP, 9)
+    workshop = make_workshop(alice, format=Format.LEDERTEAM, focus_point=point, pool=[])
+    client.force_login(alice)
+    html = client.get(reverse("workshops:projector", args=[workshop.pk])).content.decode()
+    assert f"<h1>{point.title}</h1>" in html
+    assert 'rel="next"' not in html
+
+
+def test_projector_shows_one_group_in_plenary(client, alice, workshop, group2):
+    case = workshop.pool.get(number=7)
+    domain.choose_case(group2, case=case)
+    domain.toggle_tag(group2, point=Point.objects.get_by_natural_key(Codex.DUTIES, 2))
+    domain.save_conclusion(group2, conclusion="Vi ville sige det til chefen.")
+    domain.set_phase(workshop, phase=Phase.PLENARY)
+    client.force_login(alice)
+    html = client.get(
+        reverse("workshops:projector", args=[workshop.pk]) + "?position=2"
+    ).content.decode()
+    assert f"<h1>{case.title}</h1>" in html
+    assert "2. Sandhed" in html
+    assert "Vi ville sige det til chefen." in html
+
+
+@pytest.mark.parametrize("position", ["0", "-1", "99", "abc"])
+def test_projector_survives_bad_positions(client, alice, workshop, position):
+    client.force_login(alice)
+    assert (
+        client.get(
+            reverse("workshops:projector", args=[workshop.pk]), {"position": position}
+        ).status_code
+        == 200
+    )
+
+
+def test_case_choice_from_another_organisation_is_impossible(content, alice, charlie):
+    foreign = Case.objects.create(
+        codex=Codex.objects.get(slug=Codex.DUTIES),
+        organisation=charlie.organisation,
+        title="Odders case",
+        situation="…",
+    )
+    from workshops.forms import WorkshopForm
+
+    form = WorkshopForm(
+        {"title": "X", "date": "2026-12-01", "group_names": "A", "pool_cases": [foreign.pk]},
+        format=Format.CUSTOM,
+        organisation=alice.organisation,
+    )
+    assert not form.is_valid()
+    assert "pool_cases" in form.errors
