@@ -15,7 +15,9 @@ TEXT_LIMIT = 20_000
 
 class WorkshopForm(forms.Form):
     title = forms.CharField(label=_("Titel"), max_length=200)
-    date = forms.DateField(label=_("Dato"), widget=forms.DateInput(attrs={"type": "date"}))
+    date = forms.DateField(
+        label=_("Dato"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
     group_names = forms.CharField(
         label=_("Grupper"),
         help_text=_("Én gruppe pr. linje."),

@@ -211,8 +211,11 @@ def projector(request: HttpRequest, pk: int) -> HttpResponse:
 def join_qr(request: HttpRequest, pk: int) -> HttpResponse:
     workshop = _get_workshop_for_facilitator(request, pk)
     url = request.build_absolute_uri(reverse("workshops:join-workshop", args=[workshop.join_code]))
-    svg = segno.make(url, error="m").svg_inline(scale=8, title=_("QR-kode til at deltage"))
-    return HttpResponse(svg, content_type="image/svg+xml")
+    response = HttpResponse(content_type="image/svg+xml")
+    segno.make(url, error="m").save(
+        response, kind="svg", xmldecl=False, scale=8, title=_("QR-kode til at deltage")
+    )
+    return response
 
 
 # Participants ------------------------------------------------------------------------------
