@@ -4,15 +4,10 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_GET
 from django.views.decorators.vary import vary_on_headers
-from django_htmx.middleware import HtmxDetails
 
 from cases.forms import CaseFilterForm
 from cases.models import Case
-from kodeks.views import visitor_organisation
-
-
-class HtmxHttpRequest(HttpRequest):
-    htmx: HtmxDetails
+from kodeks.views import HtmxHttpRequest, visitor_organisation
 
 
 def _get_case_for_visitor(request: HttpRequest, pk: int) -> Case:

@@ -3,9 +3,14 @@ from __future__ import annotations
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_GET
+from django_htmx.middleware import HtmxDetails
 
 from cases.models import Case
 from kodeks.models import Codex, Point
+
+
+class HtmxHttpRequest(HttpRequest):
+    htmx: HtmxDetails
 
 
 def visitor_organisation(request: HttpRequest):

@@ -23,14 +23,13 @@ class FormatDefaults:
     codex_slug: str
     group_count: int
     own_dilemmas: bool
-    pool_by_duty: bool
 
 
 FORMAT_DEFAULTS = {
-    Format.ONBOARDING: FormatDefaults(Codex.DUTIES, 4, own_dilemmas=False, pool_by_duty=True),
-    Format.SPARRING: FormatDefaults(Codex.DUTIES, 2, own_dilemmas=True, pool_by_duty=True),
-    Format.LEDERTEAM: FormatDefaults(Codex.LEADERSHIP, 1, own_dilemmas=False, pool_by_duty=False),
-    Format.CUSTOM: FormatDefaults(Codex.DUTIES, 3, own_dilemmas=False, pool_by_duty=False),
+    Format.ONBOARDING: FormatDefaults(Codex.DUTIES, 4, own_dilemmas=False),
+    Format.SPARRING: FormatDefaults(Codex.DUTIES, 2, own_dilemmas=True),
+    Format.LEDERTEAM: FormatDefaults(Codex.LEADERSHIP, 1, own_dilemmas=False),
+    Format.CUSTOM: FormatDefaults(Codex.DUTIES, 3, own_dilemmas=False),
 }
 
 

@@ -184,10 +184,6 @@ class Group(models.Model):
     def has_dilemma(self) -> bool:
         return self.case_id is not None or bool(self.own_title)
 
-    @property
-    def dilemma_title(self) -> str:
-        return self.case.title if self.case_id else self.own_title
-
 
 class Participant(models.Model):
     """Someone in the room, known only by their browser session; the name is optional."""

@@ -16,9 +16,9 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import condition, require_GET, require_http_methods, require_POST
 from django.views.decorators.vary import vary_on_headers
 from django_htmx.http import HttpResponseClientRefresh
-from django_htmx.middleware import HtmxDetails
 
 from kodeks.models import Point, User
+from kodeks.views import HtmxHttpRequest
 from workshops import domain
 from workshops.forms import (
     CaseChoiceForm,
@@ -37,10 +37,6 @@ from workshops.forms import (
 from workshops.models import Format, Group, Participant, Phase, Workshop, live_etag
 
 SESSION_KEY = "participants"
-
-
-class HtmxHttpRequest(HttpRequest):
-    htmx: HtmxDetails
 
 
 # Facilitators ------------------------------------------------------------------------------
