@@ -95,7 +95,7 @@ class WorkshopForm(forms.Form):
             raise forms.ValidationError(_("To grupper har samme navn."))
         return names
 
-    def pool(self) -> list[Case]:
+    def _pool(self) -> list[Case]:
         data = self.cleaned_data
         chosen = set(data["pool_cases"])
         for duty in data.get("pool_duties") or []:
@@ -107,7 +107,10 @@ class WorkshopForm(forms.Form):
 
     def clean(self) -> dict:
         data = super().clean()
-        if not self.errors and not self.pool() and not data.get("own_dilemmas"):
+        if self.errors:
+            return data
+        data["pool"] = self._pool()
+        if not data["pool"] and not data.get("own_dilemmas"):
             raise forms.ValidationError(
                 _("Vælg mindst én case eller pligt, eller tillad egne dilemmaer.")
             )

@@ -107,7 +107,7 @@ def create_workshop(request: HttpRequest) -> HttpResponse:
             format=format,
             date=data["date"],
             group_names=data["group_names"],
-            pool=form.pool(),
+            pool=data["pool"],
             own_dilemmas=data["own_dilemmas"],
             private_tagging=data["private_tagging"],
             focus_point=data.get("focus_point"),
@@ -325,7 +325,6 @@ def _group_context(group: Group, participant: Participant) -> dict:
         "conclusion_form": ConclusionForm(initial={"conclusion": group.conclusion}),
         "own_form": OwnDilemmaForm(),
         "editable": not workshop.is_closed,
-        "member_count": group.participants.count(),
     }
     if not group.has_dilemma:
         used = domain.cases_used_in_series(workshop.series, exclude=workshop)
@@ -334,10 +333,9 @@ def _group_context(group: Group, participant: Participant) -> dict:
             case.used_in_series = case.pk in used
         context["pool"] = pool
     if group.done or workshop.is_closed:
+        elsewhere = domain.same_case_elsewhere(group)
         context["elsewhere"] = [
-            (point, count)
-            for point in points
-            if (count := domain.same_case_elsewhere(group).get(point.pk))
+            (point, elsewhere[point.pk]) for point in points if elsewhere[point.pk]
         ]
     return context
 
