@@ -7,7 +7,15 @@ from django.utils.translation import gettext_lazy as _
 from cases.models import Case
 from kodeks.models import Codex, Point
 from workshops.domain import FORMAT_DEFAULTS, default_group_names
-from workshops.models import CODE_ALPHABET, CODE_LENGTH, Format, Group, Phase, normalise_join_code
+from workshops.models import (
+    CODE_ALPHABET,
+    CODE_LENGTH,
+    Format,
+    Group,
+    Phase,
+    Series,
+    normalise_join_code,
+)
 
 MAX_GROUPS = 30
 TEXT_LIMIT = 20_000
@@ -203,3 +211,52 @@ class TimerForm(forms.Form):
 
 class PlenaryForm(forms.Form):
     position = forms.IntegerField(min_value=1, max_value=MAX_GROUPS)
+
+
+class ReportForm(forms.Form):
+    """HR's report filters; they arrive in the URL, so each is checked."""
+
+    fra = forms.DateField(
+        label=_("Fra"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        error_messages={"invalid": _("Skriv datoen som år-måned-dag, fx 2026-01-31.")},
+    )
+    til = forms.DateField(
+        label=_("Til"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        error_messages={"invalid": _("Skriv datoen som år-måned-dag, fx 2026-12-31.")},
+    )
+    format = forms.ChoiceField(
+        label=_("Format"),
+        required=False,
+        error_messages={"invalid_choice": _("Vælg et af formaterne på listen.")},
+    )
+    serie = forms.ModelChoiceField(
+        label=_("Serie"),
+        queryset=Series.objects.none(),
+        required=False,
+        empty_label=_("Alle serier"),
+        error_messages={"invalid_choice": _("Vælg en af serierne på listen.")},
+    )
+
+    def __init__(self, *args, organisation, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["format"].choices = [("", _("Alle formater")), *Format.choices]
+        self.fields["serie"].queryset = Series.objects.filter(organisation=organisation)
+
+    def clean(self) -> dict:
+        data = super().clean()
+        if data.get("fra") and data.get("til") and data["fra"] > data["til"]:
+            self.add_error("til", _("Til-datoen ligger før fra-datoen."))
+        return data
+
+    def filters(self) -> dict:
+        data = self.cleaned_data
+        return {
+            "start": data["fra"],
+            "end": data["til"],
+            "format": data["format"],
+            "series_id": data["serie"].pk if data["serie"] else None,
+        }

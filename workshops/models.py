@@ -70,6 +70,9 @@ class WorkshopQuerySet(models.QuerySet):
     def open(self) -> WorkshopQuerySet:
         return self.exclude(phase=Phase.CLOSED)
 
+    def closed(self) -> WorkshopQuerySet:
+        return self.filter(phase=Phase.CLOSED)
+
 
 class Workshop(models.Model):
     organisation = models.ForeignKey(

@@ -14,6 +14,35 @@ urlpatterns = [
     path("workshops/<int:pk>/luk/", views.close_workshop, name="close"),
     path("workshops/<int:pk>/projektor/", views.projector, name="projector"),
     path("workshops/<int:pk>/qr.svg", views.join_qr, name="join-qr"),
+    path("workshops/<int:pk>/opsummering/", views.summary, name="summary"),
+    *(
+        path(
+            f"workshops/<int:pk>/opsummering.{file_format}",
+            views.export_summary,
+            {"file_format": file_format},
+            name=f"summary-{file_format}",
+        )
+        for file_format in views.SUMMARY_EXPORTS
+    ),
+    path("rapporter/", views.report, name="report"),
+    path(
+        "rapporter/rapport.csv",
+        views.export_report,
+        {"content": "figures", "file_format": "csv"},
+        name="report-csv",
+    ),
+    path(
+        "rapporter/rapport.xlsx",
+        views.export_report,
+        {"content": "figures", "file_format": "xlsx"},
+        name="report-xlsx",
+    ),
+    path(
+        "rapporter/raekker.csv",
+        views.export_report,
+        {"content": "rows", "file_format": "csv"},
+        name="report-rows-csv",
+    ),
     path("deltag/", views.join, name="join"),
     path("deltag/<str:code>/", views.join_workshop, name="join-workshop"),
     path("deltag/<str:code>/gruppe/<int:group_pk>/", views.group_page, name="group"),

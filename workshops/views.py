@@ -5,6 +5,7 @@ from functools import wraps
 import segno
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch
 from django.db.models.functions import Length
 from django.http import Http404, HttpRequest, HttpResponse
@@ -19,7 +20,7 @@ from django_htmx.http import HttpResponseClientRefresh
 
 from kodeks.models import Point, User
 from kodeks.views import HtmxHttpRequest
-from workshops import domain
+from workshops import domain, exports
 from workshops.forms import (
     CaseChoiceForm,
     ConclusionForm,
@@ -31,12 +32,16 @@ from workshops.forms import (
     PhaseForm,
     PlenaryForm,
     PointForm,
+    ReportForm,
     TimerForm,
     WorkshopForm,
 )
 from workshops.models import Format, Group, Participant, Phase, Workshop, live_etag
+from workshops.reports import build_report, report_groups, report_workshops
+from workshops.summaries import summarise
 
 SESSION_KEY = "participants"
+REPORT_PAGE_SIZE = 25
 
 
 # Facilitators ------------------------------------------------------------------------------
@@ -212,6 +217,116 @@ def join_qr(request: HttpRequest, pk: int) -> HttpResponse:
         response, kind="svg", xmldecl=False, scale=8, title=_("QR-kode til at deltage")
     )
     return response
+
+
+# Summaries and reports ---------------------------------------------------------------------
+
+
+def role_required(*roles: str):
+    """Logged in with one of the roles; anyone else logged in gets 403."""
+
+    def decorator(view):
+        @login_required
+        @wraps(view)
+        def wrapper(request, *args, **kwargs):
+            if request.user.role not in roles:
+                raise PermissionDenied
+            return view(request, *args, **kwargs)
+
+        return wrapper
+
+    return decorator
+
+
+summary_reader_required = role_required(User.Role.FACILITATOR, User.Role.ADMIN, User.Role.HR)
+hr_required = role_required(User.Role.HR, User.Role.ADMIN)
+
+
+def _get_workshop_for_reader(request: HttpRequest, pk: int) -> Workshop:
+    """Facilitators read any workshop of their organisation; HR only the closed ones."""
+    workshops = Workshop.objects.for_organisation(request.user.organisation_id)
+    if request.user.role == User.Role.HR:
+        workshops = workshops.closed()
+    related = ("codex", "focus_point", "series", "facilitator")
+    return get_object_or_404(workshops.select_related(*related), pk=pk)
+
+
+@never_cache
+@require_GET
+@summary_reader_required
+def summary(request: HttpRequest, pk: int) -> HttpResponse:
+    workshop = _get_workshop_for_reader(request, pk)
+    return render(request, "workshops/summary.html", {"summary": summarise(workshop)})
+
+
+SUMMARY_EXPORTS = {
+    "csv": exports.summary_csv,
+    "xlsx": exports.summary_xlsx,
+    "pdf": exports.summary_pdf,
+}
+
+
+@never_cache
+@require_GET
+@summary_reader_required
+def export_summary(request: HttpRequest, pk: int, file_format: str) -> HttpResponse:
+    workshop = _get_workshop_for_reader(request, pk)
+    return SUMMARY_EXPORTS[file_format](summarise(workshop))
+
+
+def _report_form(request: HttpRequest) -> ReportForm:
+    return ReportForm(request.GET or None, organisation=request.user.organisation)
+
+
+def _filtered_workshops(request: HttpRequest, form: ReportForm):
+    filters = form.filters() if form.is_bound else {}
+    return report_workshops(request.user.organisation_id, **filters)
+
+
+@never_cache
+@require_GET
+@hr_required
+def report(request: HttpRequest) -> HttpResponse:
+    form = _report_form(request)
+    if form.is_bound and not form.is_valid():
+        return render(request, "workshops/report.html", {"form": form}, status=400)
+    workshops = _filtered_workshops(request, form)
+    page = Paginator(workshops.select_related("series"), REPORT_PAGE_SIZE).get_page(
+        request.GET.get("side")
+    )
+    counted = Workshop.objects.filter(pk__in=[workshop.pk for workshop in page]).annotate(
+        group_count=Count("groups", distinct=True),
+        participant_count=Count("participants", distinct=True),
+    )
+    counts = {row.pk: row for row in counted}
+    for workshop in page:
+        workshop.group_count = counts[workshop.pk].group_count
+        workshop.participant_count = counts[workshop.pk].participant_count
+    context = {"form": form, "report": build_report(workshops), "page": page}
+    return render(request, "workshops/report.html", context)
+
+
+@never_cache
+@require_GET
+@hr_required
+def export_report(request: HttpRequest, content: str, file_format: str) -> HttpResponse:
+    form = _report_form(request)
+    if form.is_bound and not form.is_valid():
+        errors = " ".join(error for errors in form.errors.values() for error in errors)
+        return HttpResponse(errors, status=400, content_type="text/plain; charset=utf-8")
+    workshops = _filtered_workshops(request, form)
+    if file_format == "csv" and content == "rows":
+        return exports.csv_response(
+            exports.report_row_values(report_groups(workshops)), "kodeks-rapport-raekker.csv"
+        )
+    figures = exports.report_figure_rows(build_report(workshops))
+    if file_format == "csv":
+        return exports.csv_response(figures, "kodeks-rapport.csv")
+    sheets = [
+        (_("Rapport"), figures),
+        (_("Rækker"), exports.report_row_values(report_groups(workshops))),
+    ]
+    return exports.xlsx_response(sheets, "kodeks-rapport.xlsx")
 
 
 # Participants ------------------------------------------------------------------------------

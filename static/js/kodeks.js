@@ -29,3 +29,8 @@ document.addEventListener("keydown", (event) => {
     link.click();
   }
 });
+
+// Summaries offer a print button; the print stylesheet lays them out on A4.
+document.addEventListener("click", (event) => {
+  if (event.target.closest("[data-print]")) window.print();
+});

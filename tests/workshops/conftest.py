@@ -90,5 +90,13 @@ def hanne(aarhus) -> User:
     )
 
 
+@pytest.fixture
+def olga(odder) -> User:
+    """HR in Odder: an outsider to everything of Aarhus."""
+    return User.objects.create_user(
+        "olga", password="olga-password", organisation=odder, role=User.Role.HR
+    )
+
+
 def participant_of(client: Client, workshop: Workshop) -> Participant:
     return Participant.objects.get(pk=client.session["participants"][str(workshop.pk)])
