@@ -10,6 +10,9 @@ from django.test.utils import CaptureQueriesContext
 
 from cases.models import Case
 from kodeks.models import Codex, Organisation, User
+from tests.workshops.conftest import CONCLUSION, NOTES, duty, join, make_workshop, participant_of
+from workshops import domain
+from workshops.models import Phase
 
 ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
 CHROMIUM = "/usr/bin/chromium"
@@ -84,6 +87,47 @@ def charlie(odder):
     return User.objects.create_user(
         "charlie", password="charlie-password", organisation=odder, role=User.Role.FACILITATOR
     )
+
+
+@pytest.fixture
+def hanne(aarhus):
+    """HR in Aarhus."""
+    return User.objects.create_user(
+        "hanne", password="hanne-password", organisation=aarhus, role=User.Role.HR
+    )
+
+
+@pytest.fixture
+def olga(odder):
+    """HR in Odder: an outsider to everything of Aarhus."""
+    return User.objects.create_user(
+        "olga", password="olga-password", organisation=odder, role=User.Role.HR
+    )
+
+
+@pytest.fixture
+def held(content, alice):
+    """Alice's closed workshop: group 1 discussed a case, group 2 its own dilemma."""
+    workshop = make_workshop(alice, title="Introforløb november", private_tagging=True)
+    group1, group2 = workshop.groups.all()
+    mette, jonas = join(workshop, group1, "Mette"), join(workshop, group1, "Jonas")
+    join(workshop, group2, "Sofie")
+    case = workshop.pool.get(number=1)
+    domain.choose_case(group1, case=case)
+    domain.save_notes(group1, text=NOTES, version=0)
+    domain.save_conclusion(group1, conclusion=CONCLUSION)
+    domain.toggle_tag(group1, point=duty(1))
+    domain.toggle_tag(group1, point=duty(3))
+    domain.toggle_private_tag(participant_of(mette, workshop), point=duty(1))
+    domain.toggle_private_tag(participant_of(jonas, workshop), point=duty(1))
+    domain.toggle_private_tag(participant_of(jonas, workshop), point=duty(2))
+    domain.write_own_dilemma(
+        group2, title="Borgmesterens ønske", situation="En sag skal fremskyndes før valget."
+    )
+    domain.toggle_tag(group2, point=duty(7))
+    domain.toggle_tag(group2, point=duty(3))
+    domain.set_phase(workshop, phase=Phase.CLOSED)
+    return workshop
 
 
 @pytest.fixture

@@ -126,6 +126,11 @@ def xlsx_response(sheets: Iterable[tuple[str, Iterable[Row]]], filename: str) ->
 # One workshop ------------------------------------------------------------------------------
 
 
+def _facilitator_name(workshop) -> str:
+    user = workshop.facilitator
+    return (user.get_full_name() or user.get_username()) if user else ""
+
+
 def summary_overview(summary: WorkshopSummary) -> list[Row]:
     workshop = summary.workshop
     return [
@@ -133,7 +138,7 @@ def summary_overview(summary: WorkshopSummary) -> list[Row]:
         [_("Titel"), workshop.title],
         [_("Format"), workshop.get_format_display()],
         [_("Dato"), _date(workshop.date)],
-        [_("Facilitator"), workshop.facilitator.get_full_name() if workshop.facilitator else ""],
+        [_("Facilitator"), _facilitator_name(workshop)],
         [_("Serie"), str(workshop.series or "")],
         [_("Tags mod"), workshop.codex.title],
         [_("Grupper"), len(summary.groups)],
@@ -247,11 +252,10 @@ def _text(value: str, style: ParagraphStyle) -> list[Paragraph]:
 
 def _matrix(summary: WorkshopSummary, styles) -> Table:
     small = styles["small"]
-    header = [Paragraph(_("Gruppe"), small)] + [
-        Paragraph(escape(_point_heading(point)), small) for point in summary.points
+    # Numbers head the narrow columns; the legend under the table names them.
+    rows = [
+        [Paragraph(_("Gruppe"), small), *(point.number for point in summary.points), _("I alt")]
     ]
-    header.append(Paragraph(_("I alt"), small))
-    rows = [header]
     for item in summary.groups:
         rows.append(
             [Paragraph(escape(item.group.name), small)]
@@ -266,10 +270,11 @@ def _matrix(summary: WorkshopSummary, styles) -> Table:
         TableStyle(
             [
                 ("FONT", (0, 0), (-1, -1), _FONT, 9),
+                ("FONT", (1, 0), (-1, 0), _BOLD, 9),
                 ("FONT", (1, 1), (-1, -1), _BOLD, 10),
                 ("GRID", (0, 0), (-1, -1), 0.5, colors.black),
                 ("LINEABOVE", (0, -1), (-1, -1), 1.5, colors.black),
-                ("ALIGN", (1, 1), (-1, -1), "CENTER"),
+                ("ALIGN", (1, 0), (-1, -1), "CENTER"),
                 ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
             ]
         )
@@ -283,8 +288,16 @@ def summary_pdf(summary: WorkshopSummary) -> HttpResponse:
     workshop = summary.workshop
     story: list = [Paragraph(escape(workshop.title), styles["h1"])]
     for label, value in summary_overview(summary)[2:]:
+        if value == "":
+            continue
         story.append(Paragraph(f"<b>{escape(label)}:</b> {escape(str(value))}", styles["body"]))
-    story += [Paragraph(_("Gruppe × punkt"), styles["h2"]), _matrix(summary, styles)]
+    legend = ", ".join(_point_heading(point) for point in summary.points)
+    story += [
+        Paragraph(_("Gruppe × punkt"), styles["h2"]),
+        _matrix(summary, styles),
+        Spacer(1, 2 * mm),
+        Paragraph(escape(legend), styles["small"]),
+    ]
     for item in summary.groups:
         group = item.group
         story += [PageBreak(), Paragraph(escape(group.name), styles["h1"])]

@@ -18,9 +18,9 @@ from workshops.models import Group, Participant, Workshop, WorkshopQuerySet
 TOP_CASES = 10
 
 # The bar chart is drawn in these SVG user units; the page scales it to its column.
-CHART_WIDTH = 640
-CHART_LABEL_WIDTH = 230
-CHART_NUMBER_WIDTH = 50
+CHART_WIDTH = 540
+CHART_LABEL_WIDTH = 220
+CHART_NUMBER_WIDTH = 40
 CHART_ROW_HEIGHT = 34
 CHART_BAR_HEIGHT = 22
 

@@ -6,7 +6,7 @@ import pytest
 from django.test import Client
 
 from cases.models import Case
-from kodeks.models import Codex, User
+from kodeks.models import Codex, Point
 from workshops import domain
 from workshops.models import Format, Group, Participant, Workshop
 
@@ -82,21 +82,13 @@ def sofie(other_workshop) -> Client:
     return join(other_workshop, other_workshop.groups.get(position=1), "Sofie")
 
 
-@pytest.fixture
-def hanne(aarhus) -> User:
-    """HR in Aarhus."""
-    return User.objects.create_user(
-        "hanne", password="hanne-password", organisation=aarhus, role=User.Role.HR
-    )
-
-
-@pytest.fixture
-def olga(odder) -> User:
-    """HR in Odder: an outsider to everything of Aarhus."""
-    return User.objects.create_user(
-        "olga", password="olga-password", organisation=odder, role=User.Role.HR
-    )
-
-
 def participant_of(client: Client, workshop: Workshop) -> Participant:
     return Participant.objects.get(pk=client.session["participants"][str(workshop.pk)])
+
+
+NOTES = "Vi talte om, hvem der skal vide hvad.\n- Spørg juristen først\n=SUM(A1:A2)"
+CONCLUSION = "Vi ville sige det højt på mødet <b>med det samme</b>."
+
+
+def duty(number: int) -> Point:
+    return Point.objects.get_by_natural_key(Codex.DUTIES, number)

@@ -4,7 +4,7 @@ import pytest
 
 from cases.models import Case
 from kodeks.models import Codex, Point
-from tests.workshops.conftest import join, make_workshop, participant_of
+from tests.workshops.conftest import duty, join, make_workshop, participant_of
 from workshops import domain
 from workshops.models import Group, Phase
 
@@ -13,10 +13,6 @@ HTMX = {"HX-Request": "true"}
 
 def url(group: Group, action: str = "") -> str:
     return group.get_absolute_url() + action
-
-
-def duty(number: int) -> Point:
-    return Point.objects.get_by_natural_key(Codex.DUTIES, number)
 
 
 def test_group_page_offers_the_pool_and_reminds_not_to_write_names(mette, group1, workshop):

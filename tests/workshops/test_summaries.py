@@ -7,43 +7,10 @@ import pytest
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
-from kodeks.models import Point
 from tests.conftest import count_queries
-from tests.workshops.conftest import join, make_workshop, participant_of
+from tests.workshops.conftest import CONCLUSION, NOTES, duty, join, make_workshop, participant_of
 from workshops import domain
 from workshops.models import Phase
-
-NOTES = "Vi talte om, hvem der skal vide hvad.\n- Spørg juristen først\n=SUM(A1:A2)"
-CONCLUSION = "Vi ville sige det højt på mødet <b>med det samme</b>."
-
-
-def duty(number: int) -> Point:
-    return Point.objects.get(codex__slug="kl-2024", number=number)
-
-
-@pytest.fixture
-def held(content, alice):
-    """Alice's closed workshop: group 1 discussed a case, group 2 its own dilemma."""
-    workshop = make_workshop(alice, title="Introforløb november", private_tagging=True)
-    group1, group2 = workshop.groups.all()
-    mette, jonas = join(workshop, group1, "Mette"), join(workshop, group1, "Jonas")
-    join(workshop, group2, "Sofie")
-    case = workshop.pool.get(number=1)
-    domain.choose_case(group1, case=case)
-    domain.save_notes(group1, text=NOTES, version=0)
-    domain.save_conclusion(group1, conclusion=CONCLUSION)
-    domain.toggle_tag(group1, point=duty(1))
-    domain.toggle_tag(group1, point=duty(3))
-    domain.toggle_private_tag(participant_of(mette, workshop), point=duty(1))
-    domain.toggle_private_tag(participant_of(jonas, workshop), point=duty(1))
-    domain.toggle_private_tag(participant_of(jonas, workshop), point=duty(2))
-    domain.write_own_dilemma(
-        group2, title="Borgmesterens ønske", situation="En sag skal fremskyndes før valget."
-    )
-    domain.toggle_tag(group2, point=duty(7))
-    domain.toggle_tag(group2, point=duty(3))
-    domain.set_phase(workshop, phase=Phase.CLOSED)
-    return workshop
 
 
 def summary_urls(workshop) -> list[str]:
