@@ -36,3 +36,14 @@ def test_demo_run_again_keeps_existing_data(db):
     assert User.objects.count() == 2
     facilitator.refresh_from_db()
     assert facilitator.check_password("changed-by-the-user")
+
+
+def test_demo_holds_workshops_once_so_hr_has_a_report(client, db):
+    run_demo()
+    run_demo()
+    organisation = Organisation.objects.get(slug="demo")
+    assert organisation.workshops.closed().count() == 3
+    client.login(username="hr", password="kodeks-demo")
+    report = client.get("/rapporter/").context["report"]
+    assert (report.workshop_count, report.group_count, report.participant_count) == (3, 7, 21)
+    assert sum(bar.count for bar in report.codices[0].bars) == 12

@@ -1,9 +1,48 @@
 from __future__ import annotations
 
+import datetime
+
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
+from django.utils import timezone
 
-from kodeks.models import Organisation, User
+from cases.models import Case
+from kodeks.models import Codex, Organisation, Point, User
+from workshops import domain
+from workshops.models import Format, Phase
+
+# Held workshops for the demo's report and summaries: (days ago, format, title, groups), each
+# group as (case number under the 2024 code, duties tagged, notes).
+DEMO_WORKSHOPS = [
+    (
+        150,
+        Format.ONBOARDING,
+        "Introforløb for nye medarbejdere",
+        [
+            (1, [1, 3], "Vi var enige om at sige fra skriftligt og spørge juristen."),
+            (5, [2], "Man skal ikke pynte på tallene, heller ikke når det haster."),
+            (9, [3, 5], "Faglig uenighed skal frem, før sagen går til udvalget."),
+        ],
+    ),
+    (
+        60,
+        Format.SPARRING,
+        "Chefsparring",
+        [
+            (13, [4, 7], "Hvor går grænsen for at hjælpe et enkelt parti med tal?"),
+            (20, [6, 2], "Fejlen skal meldes åbent, også når den er pinlig."),
+        ],
+    ),
+    (
+        20,
+        Format.ONBOARDING,
+        "Introforløb for nye ledere",
+        [
+            (2, [1], "Ordren er ulovlig; lederen skal have det at vide med det samme."),
+            (24, [7, 3], "Vi skal rådgive alle partier lige godt."),
+        ],
+    ),
+]
 
 DEMO_USERS = [
     ("facilitator", "Demo Facilitator", User.Role.FACILITATOR),
@@ -55,6 +94,35 @@ class Command(BaseCommand):
             self.stdout.write(
                 f"  {label:<12} brugernavn: {username:<12} adgangskode: {DEMO_PASSWORD}"
             )
+        facilitator = User.objects.get(username="facilitator")
+        if not organisation.workshops.exists():
+            self._hold_demo_workshops(facilitator)
+            self.stdout.write(f"Oprettet {len(DEMO_WORKSHOPS)} afholdte demo-workshops.")
         self.stdout.write(f"\nÅbn http://{addrport}/ i en browser.\n")
         if not no_serve:
             call_command("runserver", addrport, use_reloader=False)
+
+    def _hold_demo_workshops(self, facilitator: User) -> None:
+        duties = {point.number: point for point in Point.objects.filter(codex__slug=Codex.DUTIES)}
+        cases = {
+            case.number: case for case in Case.objects.public().filter(codex__slug=Codex.DUTIES)
+        }
+        today = timezone.localdate()
+        for days_ago, format, title, groups in DEMO_WORKSHOPS:
+            workshop = domain.create_workshop(
+                facilitator,
+                title=title,
+                format=format,
+                date=today - datetime.timedelta(days=days_ago),
+                group_names=domain.default_group_names(len(groups)),
+                pool=[cases[number] for number, _tags, _notes in groups],
+                own_dilemmas=False,
+            )
+            for group, (number, tags, notes) in zip(workshop.groups.all(), groups, strict=True):
+                for _member in range(3):
+                    domain.join_workshop(workshop, display_name="", group=group)
+                domain.choose_case(group, case=cases[number])
+                domain.save_notes(group, text=notes, version=0)
+                for tag in tags:
+                    domain.toggle_tag(group, point=duties[tag])
+            domain.set_phase(workshop, phase=Phase.CLOSED)
