@@ -8,7 +8,8 @@ import pytest
 from django.http import StreamingHttpResponse
 from openpyxl import load_workbook
 
-from kodeks.models import Point
+from kodeks.models import Point, User
+from tests.conftest import count_queries
 from tests.workshops.conftest import duty, join, make_workshop
 from workshops import domain
 from workshops.models import Format, Group, Phase, Workshop
@@ -279,8 +280,6 @@ def test_anonymous_visitors_and_participants_are_sent_to_login(client, history, 
 
 
 def test_report_queries_are_the_same_for_a_few_and_many_workshops(client, hanne, alice, content):
-    from tests.conftest import count_queries
-
     client.force_login(hanne)
     hold(make_workshop(alice, date=datetime.date(2026, 1, 5)), tags=[[1], [2]])
     few = count_queries(client, "/rapporter/")
@@ -295,3 +294,9 @@ def test_report_queries_are_the_same_for_a_few_and_many_workshops(client, hanne,
     domain.set_phase(lederteam, phase=Phase.CLOSED)
     many = count_queries(client, "/rapporter/")
     assert few == many
+
+
+def test_organisation_admin_reads_the_report(client, aarhus, history):
+    admin = User.objects.create_user("ada", organisation=aarhus, role=User.Role.ADMIN)
+    client.force_login(admin)
+    assert client.get("/rapporter/").context["report"].workshop_count == 3

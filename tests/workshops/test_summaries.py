@@ -211,3 +211,12 @@ def test_summary_queries_are_the_same_for_2_and_20_groups(client, alice, content
         return count_queries(client, f"/workshops/{workshop.pk}/opsummering/")
 
     assert measured(2) == measured(20)
+
+
+def test_hr_cannot_open_running_group_pages(client, hanne, workshop, group1, mette):
+    client.force_login(hanne)
+    assert client.get(group1.get_absolute_url()).status_code == 404
+    response = client.post(group1.get_absolute_url() + "noter/", {"notes": "HR", "version": 0})
+    assert response.status_code == 404
+    group1.refresh_from_db()
+    assert group1.notes == ""
