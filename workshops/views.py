@@ -44,20 +44,32 @@ SESSION_KEY = "participants"
 REPORT_PAGE_SIZE = 25
 
 
+# Access by role ----------------------------------------------------------------------------
+
+
+def role_required(*roles: str):
+    """Logged in with one of the roles; anyone else logged in gets 403."""
+
+    def decorator(view):
+        @login_required
+        @wraps(view)
+        def wrapper(request, *args, **kwargs):
+            if request.user.role not in roles:
+                raise PermissionDenied
+            return view(request, *args, **kwargs)
+
+        return wrapper
+
+    return decorator
+
+
+# HR may not run workshops.
+facilitator_required = role_required(User.Role.FACILITATOR, User.Role.ADMIN)
+summary_reader_required = role_required(User.Role.FACILITATOR, User.Role.ADMIN, User.Role.HR)
+hr_required = role_required(User.Role.HR, User.Role.ADMIN)
+
+
 # Facilitators ------------------------------------------------------------------------------
-
-
-def facilitator_required(view):
-    """Logged in as a facilitator or organisation admin; HR may not run workshops."""
-
-    @login_required
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        if request.user.role not in {User.Role.FACILITATOR, User.Role.ADMIN}:
-            raise PermissionDenied
-        return view(request, *args, **kwargs)
-
-    return wrapper
 
 
 def _get_workshop_for_facilitator(request: HttpRequest, pk: int) -> Workshop:
@@ -220,26 +232,6 @@ def join_qr(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 # Summaries and reports ---------------------------------------------------------------------
-
-
-def role_required(*roles: str):
-    """Logged in with one of the roles; anyone else logged in gets 403."""
-
-    def decorator(view):
-        @login_required
-        @wraps(view)
-        def wrapper(request, *args, **kwargs):
-            if request.user.role not in roles:
-                raise PermissionDenied
-            return view(request, *args, **kwargs)
-
-        return wrapper
-
-    return decorator
-
-
-summary_reader_required = role_required(User.Role.FACILITATOR, User.Role.ADMIN, User.Role.HR)
-hr_required = role_required(User.Role.HR, User.Role.ADMIN)
 
 
 def _get_workshop_for_reader(request: HttpRequest, pk: int) -> Workshop:
