@@ -3,6 +3,7 @@ from __future__ import annotations
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
+from django.views.i18n import set_language
 
 from kodeks import views
 
@@ -28,5 +29,7 @@ urlpatterns = [
         name="login",
     ),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("sprog/", set_language, name="set_language"),
+    path("tilgaengelighed/", views.accessibility, name="accessibility"),
     path("admin/", admin.site.urls),
 ]

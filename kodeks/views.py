@@ -66,3 +66,8 @@ def point_detail(request: HttpRequest, slug: str, number: int) -> HttpResponse:
     siblings = point.codex.points.select_related("codex")
     context = {"point": point, "codex": point.codex, "cases": cases, "siblings": siblings}
     return render(request, "kodeks/point_detail.html", context)
+
+
+@require_GET
+def accessibility(request: HttpRequest) -> HttpResponse:
+    return render(request, "kodeks/accessibility.html")

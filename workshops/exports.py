@@ -250,6 +250,10 @@ def _text(value: str, style: ParagraphStyle) -> list[Paragraph]:
     return [Paragraph(escape(block).replace("\n", "<br/>"), style) for block in blocks]
 
 
+def _labelled(label: str, value: str, styles) -> Paragraph:
+    return Paragraph(f"<b>{escape(label)}:</b> {escape(value)}", styles["body"])
+
+
 def _matrix(summary: WorkshopSummary, styles) -> Table:
     small = styles["small"]
     # Numbers head the narrow columns; the legend under the table names them.
@@ -290,7 +294,7 @@ def summary_pdf(summary: WorkshopSummary) -> HttpResponse:
     for label, value in summary_overview(summary)[2:]:
         if value == "":
             continue
-        story.append(Paragraph(f"<b>{escape(label)}:</b> {escape(str(value))}", styles["body"]))
+        story.append(_labelled(label, str(value), styles))
     legend = ", ".join(_point_heading(point) for point in summary.points)
     story += [
         Paragraph(_("Gruppe × punkt"), styles["h2"]),
@@ -309,7 +313,7 @@ def summary_pdf(summary: WorkshopSummary) -> HttpResponse:
             story.append(Paragraph(_("Gruppen valgte ingen case."), styles["body"]))
         story += _text(item.dilemma_text, styles["body"])
         tags = ", ".join(_point_heading(point) for point in item.tags) or _("ingen")
-        story.append(Paragraph(f"<b>{_('Tags')}:</b> {escape(tags)}", styles["body"]))
+        story.append(_labelled(_("Tags"), tags, styles))
         if item.private_tags_used:
             comparison = ", ".join(
                 _("%(point)s: %(members)s af %(count)s, gruppen %(group)s")
@@ -321,9 +325,7 @@ def summary_pdf(summary: WorkshopSummary) -> HttpResponse:
                 }
                 for cell, _split in item.comparison
             )
-            story.append(
-                Paragraph(f"<b>{_('Hver for sig')}:</b> {escape(comparison)}", styles["body"])
-            )
+            story.append(_labelled(_("Hver for sig"), comparison, styles))
         story.append(Paragraph(_("Noter"), styles["h3"]))
         story += _text(group.notes, styles["body"]) or [Paragraph("–", styles["body"])]
         story.append(
