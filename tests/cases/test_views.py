@@ -137,7 +137,6 @@ def test_case_page_shows_situation_questions_and_duty(client, content):
     assert case.situation[:80] in html
     for question in case.question_list:
         assert f"<li>{question}</li>" in html
-    assert 'href="/static/css/print.css" media="print"' in html
 
 
 def test_case_page_of_case_4_shows_discussion_bullets(client, content):
