@@ -81,3 +81,14 @@ def test_catalogue_holds_every_string_of_the_code(tmp_path):
     missing = [e.msgid for e in extracted if (e.msgctxt, e.msgid) not in committed]
     assert missing == []
     assert extracted.untranslated_entries() == []
+
+
+def test_footer_links_to_the_accessibility_statement_from_the_setting(client, settings, db):
+    assert (
+        'href="/tilgaengelighed/">Tilgængelighedserklæring</a>' in client.get("/").content.decode()
+    )
+    settings.ACCESSIBILITY_STATEMENT_URL = "https://www.was.digst.dk/vejle-dk"
+    html = client.get("/deltag/").content.decode()
+    assert '<a href="https://www.was.digst.dk/vejle-dk">Tilgængelighedserklæring</a>' in html
+    statement = client.get("/tilgaengelighed/").content.decode()
+    assert "WCAG 2.1 niveau AA" in statement
