@@ -1,8 +1,20 @@
 from __future__ import annotations
 
+import time
+
 from django.conf import settings
+from django.contrib.auth import logout
+from django.contrib.auth.signals import user_logged_in
+from django.contrib.auth.views import redirect_to_login
+from django.dispatch import receiver
+from django.shortcuts import redirect
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
+from django_htmx.http import HttpResponseClientRedirect
+
+LOGIN_AT = "login_at"
+SEEN_AT = "seen_at"
+SEEN_RESOLUTION = 60  # seconds
 
 
 class LanguageMiddleware:
@@ -26,3 +38,38 @@ class LanguageMiddleware:
         response.headers.setdefault("Content-Language", language)
         patch_vary_headers(response, ["Cookie"])
         return response
+
+
+class StaffSessionMiddleware:
+    """Logs a signed-in user out after 30 minutes without a request, or 12 hours in all.
+
+    Participants have no login; their session (and with it their group) lasts the workshop day.
+    """
+
+    def __init__(self, get_response) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.user.is_authenticated:
+            now = time.time()
+            session = request.session
+            started = session.setdefault(LOGIN_AT, now)
+            seen = session.get(SEEN_AT, now)
+            if (
+                now - seen > settings.STAFF_SESSION_IDLE_SECONDS
+                or now - started > settings.STAFF_SESSION_MAX_SECONDS
+            ):
+                logout(request)
+                login_url = redirect_to_login(request.get_full_path()).url
+                if request.headers.get("HX-Request"):
+                    return HttpResponseClientRedirect(login_url)
+                return redirect(login_url)
+            # Saving on every poll would write the session every 3 seconds; a minute is enough.
+            if now - seen > SEEN_RESOLUTION or SEEN_AT not in session:
+                session[SEEN_AT] = now
+        return self.get_response(request)
+
+
+@receiver(user_logged_in)
+def _note_login_time(sender, request, user, **kwargs) -> None:
+    request.session[LOGIN_AT] = request.session[SEEN_AT] = time.time()
