@@ -9,6 +9,7 @@ import pytest
 from django.core.exceptions import ImproperlyConfigured
 
 from kodeks.settings import database_from_url, env_bool, env_list
+from tests.servers import production_env
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -91,3 +92,20 @@ def test_bad_environment_stops_start_up(variable, value):
     )
     assert result.returncode != 0
     assert variable in result.stderr
+
+
+def test_deploy_check_is_clean_with_production_settings(tmp_path):
+    env = production_env(tmp_path)
+    env["DATABASE_URL"] = "postgres://kodeks:secret@db.example.dk:5432/kodeks"
+    env["DJANGO_ALLOWED_HOSTS"] = "kodeks.example.dk"
+    del env["DJANGO_SECURE_SSL_REDIRECT"]  # production redirects to HTTPS
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "System check identified no issues (0 silenced)."
