@@ -1,8 +1,11 @@
 from __future__ import annotations
 
+import datetime
+
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -41,6 +44,46 @@ class User(AbstractUser):
     class Meta(AbstractUser.Meta):
         verbose_name = _("bruger")
         verbose_name_plural = _("brugere")
+
+
+LOGIN_COOL_OFF = datetime.timedelta(minutes=15)
+LOGIN_FAILURES_PER_USERNAME = 5
+LOGIN_FAILURES_PER_ADDRESS = 20
+
+
+class LoginFailureQuerySet(models.QuerySet):
+    def recent(self) -> LoginFailureQuerySet:
+        return self.filter(failed_at__gte=timezone.now() - LOGIN_COOL_OFF)
+
+    def throttled(self, *, username: str, address: str) -> bool:
+        """Too many recent failures for this username or from this address.
+
+        Failures older than the cool-off stop counting, so nobody is ever locked out for good.
+        """
+        recent = self.recent()
+        return (
+            recent.filter(username=username.casefold()).count() >= LOGIN_FAILURES_PER_USERNAME
+            or recent.filter(address=address).count() >= LOGIN_FAILURES_PER_ADDRESS
+        )
+
+
+class LoginFailure(models.Model):
+    """A failed login, kept in the database so every app server counts the same."""
+
+    username = models.CharField(max_length=150)
+    address = models.GenericIPAddressField()
+    failed_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    objects = LoginFailureQuerySet.as_manager()
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["username", "failed_at"]),
+            models.Index(fields=["address", "failed_at"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.username} {self.address} {self.failed_at:%Y-%m-%d %H:%M}"
 
 
 def split_lines(text: str) -> list[str]:

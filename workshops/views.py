@@ -18,6 +18,7 @@ from django.views.decorators.http import condition, require_GET, require_http_me
 from django.views.decorators.vary import vary_on_headers
 from django_htmx.http import HttpResponseClientRefresh
 
+from kodeks.forms import client_address
 from kodeks.models import Point, User
 from kodeks.views import HtmxHttpRequest
 from workshops import domain, exports
@@ -324,10 +325,6 @@ def export_report(request: HttpRequest, content: str, file_format: str) -> HttpR
 # Participants ------------------------------------------------------------------------------
 
 
-def _client_address(request: HttpRequest) -> str:
-    return request.META.get("REMOTE_ADDR") or "0.0.0.0"  # noqa: S104 - only a throttle key
-
-
 def _open_workshop(code: str) -> Workshop | None:
     return Workshop.objects.open().filter(join_code=code).first()
 
@@ -336,7 +333,7 @@ def _open_workshop(code: str) -> Workshop | None:
 def join(request: HttpRequest) -> HttpResponse:
     form = JoinForm(request.POST or None)
     if request.method == "POST":
-        address = _client_address(request)
+        address = client_address(request)
         if domain.join_throttled(address):
             response = render(request, "workshops/join.html", {"form": form, "throttled": True})
             response.status_code = 429

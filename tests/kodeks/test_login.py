@@ -1,0 +1,48 @@
+from __future__ import annotations
+
+import datetime
+
+from django.test import Client
+from django.utils import timezone
+
+from kodeks.models import LOGIN_COOL_OFF, LoginFailure
+
+THROTTLED = "For mange forkerte forsøg"
+
+
+def attempt(client: Client, username: str, password: str, address: str = "10.0.0.1"):
+    return client.post(
+        "/login/", {"username": username, "password": password}, REMOTE_ADDR=address
+    )
+
+
+def test_wrong_password_is_explained_and_counted(client, alice):
+    response = attempt(client, "alice", "forkert")
+    assert "Indtast venligst korrekt brugernavn og adgangskode" in response.content.decode()
+    assert LoginFailure.objects.get().username == "alice"
+
+
+def test_five_failures_throttle_even_the_right_password(client, alice):
+    for _ in range(5):
+        attempt(client, "Alice", "forkert")
+    response = attempt(client, "alice", "alice-password")
+    assert THROTTLED in response.content.decode()
+    assert "_auth_user_id" not in client.session
+
+
+def test_the_throttle_cools_off_within_30_minutes(client, alice):
+    assert datetime.timedelta(minutes=30) >= LOGIN_COOL_OFF
+    for _ in range(5):
+        attempt(client, "alice", "forkert")
+    LoginFailure.objects.update(failed_at=timezone.now() - LOGIN_COOL_OFF)
+    response = attempt(client, "alice", "alice-password")
+    assert response.status_code == 302
+    assert client.session["_auth_user_id"] == str(alice.pk)
+
+
+def test_one_address_guessing_many_usernames_is_throttled(client, alice):
+    for number in range(20):
+        attempt(client, f"bruger{number}", "forkert", address="10.9.9.9")
+    assert THROTTLED in attempt(client, "alice", "alice-password", "10.9.9.9").content.decode()
+    # Another address is not affected.
+    assert attempt(Client(), "alice", "alice-password", "10.0.0.2").status_code == 302
