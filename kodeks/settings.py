@@ -27,6 +27,19 @@ def env_bool(name: str, default: bool) -> bool:
     raise ImproperlyConfigured(f"{name} must be 1 or 0 (true/false), not {value!r}.")
 
 
+def env_int(name: str, default: int) -> int:
+    value = os.environ.get(name, "").strip()
+    if not value:
+        return default
+    try:
+        number = int(value)
+    except ValueError:
+        number = -1
+    if number < 0:
+        raise ImproperlyConfigured(f"{name} must be a whole number of 0 or more, not {value!r}.")
+    return number
+
+
 def env_list(name: str, default: list[str]) -> list[str]:
     value = os.environ.get(name)
     if value is None:
@@ -175,6 +188,9 @@ LOGOUT_REDIRECT_URL = "home"
 ACCESSIBILITY_STATEMENT_URL = os.environ.get(
     "KODEKS_ACCESSIBILITY_STATEMENT_URL", "/tilgaengelighed/"
 )
+
+# Days after a workshop closes before `purge_notes` deletes what was written in it.
+KODEKS_NOTES_RETENTION_DAYS = env_int("KODEKS_NOTES_RETENTION_DAYS", default=90)
 
 LANGUAGE_CODE = "da"
 LANGUAGES = [("da", "Dansk"), ("en", "English")]

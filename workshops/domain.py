@@ -11,7 +11,7 @@ from django.db.models import Count, F
 from django.utils import timezone
 
 from cases.models import Case
-from kodeks.models import Codex, Point
+from kodeks.models import Codex, LoginFailure, Point
 from workshops.models import Format, Group, JoinAttempt, Participant, Phase, Series, Workshop
 
 JOIN_ATTEMPTS_ALLOWED = 10
@@ -114,15 +114,17 @@ def _changed(group: Group) -> None:
 
 def choose_case(group: Group, *, case: Case) -> None:
     group.case = case
+    group.own_dilemma = False
     group.own_title = group.own_situation = ""
-    group.save(update_fields=["case", "own_title", "own_situation"])
+    group.save(update_fields=["case", "own_dilemma", "own_title", "own_situation"])
     _changed(group)
 
 
 def write_own_dilemma(group: Group, *, title: str, situation: str) -> None:
     group.case = None
+    group.own_dilemma = True
     group.own_title, group.own_situation = title, situation
-    group.save(update_fields=["case", "own_title", "own_situation"])
+    group.save(update_fields=["case", "own_dilemma", "own_title", "own_situation"])
     _changed(group)
 
 
@@ -231,3 +233,43 @@ def same_case_elsewhere(group: Group) -> Counter:
         .annotate(groups=Count("group_id"))
     )
     return Counter({row["point_id"]: row["groups"] for row in rows})
+
+
+@dataclass(frozen=True)
+class Purged:
+    workshops: int
+    groups: int
+    participants: int
+    throttle_records: int
+
+
+# Wrong join codes and failed logins hold addresses; a day is plenty for a throttle.
+THROTTLE_RECORDS_KEPT = datetime.timedelta(days=1)
+
+
+@transaction.atomic
+def purge_notes(*, closed_before: datetime.datetime) -> Purged:
+    """Delete what people wrote and their names from workshops closed before the time.
+
+    What the reports count stays: groups, their cases and tags, whether a group wrote its own
+    dilemma, how many took part.
+    """
+    workshops = Workshop.objects.closed().filter(closed_at__lt=closed_before)
+    groups = Group.objects.filter(workshop__in=workshops).exclude(
+        notes="", conclusion="", own_title="", own_situation=""
+    )
+    group_count = groups.update(notes="", conclusion="", own_title="", own_situation="")
+    participant_count = (
+        Participant.objects.filter(workshop__in=workshops)
+        .exclude(display_name="")
+        .update(display_name="")
+    )
+    workshop_count = workshops.filter(notes_purged_at__isnull=True).update(
+        notes_purged_at=timezone.now()
+    )
+    old = timezone.now() - THROTTLE_RECORDS_KEPT
+    throttle_count = (
+        JoinAttempt.objects.filter(attempted_at__lt=old).delete()[0]
+        + LoginFailure.objects.filter(failed_at__lt=old).delete()[0]
+    )
+    return Purged(workshop_count, group_count, participant_count, throttle_count)

@@ -171,7 +171,7 @@ def summary_group_rows(summary: WorkshopSummary) -> Iterator[Row]:
             item.member_count,
             group.case.number if group.case and group.case.number else "",
             item.dilemma_title,
-            _yes_no(bool(group.own_title) and not group.case),
+            _yes_no(group.own_dilemma),
             *("X" if cell.tagged else "" for cell in item.cells),
             item.tag_count,
             group.notes,
@@ -307,7 +307,7 @@ def summary_pdf(summary: WorkshopSummary) -> HttpResponse:
         story += [PageBreak(), Paragraph(escape(group.name), styles["h1"])]
         if group.case:
             story.append(Paragraph(escape(_("Case: %s") % group.case.title), styles["h2"]))
-        elif group.own_title:
+        elif group.own_dilemma:
             story.append(Paragraph(escape(_("Eget dilemma: %s") % group.own_title), styles["h2"]))
         else:
             story.append(Paragraph(_("Gruppen valgte ingen case."), styles["body"]))
@@ -405,7 +405,7 @@ def report_row_values(groups: Iterable[Group]) -> Iterator[Row]:
             group.member_count,
             group.case.number if group.case and group.case.number else "",
             group.case.title if group.case else "",
-            _yes_no(bool(group.own_title) and not group.case),
+            _yes_no(group.own_dilemma),
             workshop.codex.title,
             ", ".join(_point_heading(point) for point in group.tags.all()),
         ]

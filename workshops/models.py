@@ -118,6 +118,7 @@ class Workshop(models.Model):
     timer_ends_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     closed_at = models.DateTimeField(null=True, blank=True)
+    notes_purged_at = models.DateTimeField(null=True, blank=True)
     # Bumped by every change a screen shows; the live views' ETag is built from it.
     changed_at = models.DateTimeField(default=timezone.now)
 
@@ -159,6 +160,8 @@ class Group(models.Model):
     case = models.ForeignKey(
         Case, verbose_name=_("case"), on_delete=models.PROTECT, null=True, blank=True
     )
+    # Kept when the texts are purged, so reports still count own dilemmas.
+    own_dilemma = models.BooleanField(_("eget dilemma"), default=False)
     own_title = models.CharField(_("titel på jeres dilemma"), max_length=200, blank=True)
     own_situation = models.TextField(_("beskrivelse af dilemmaet"), blank=True)
     notes = models.TextField(_("noter"), blank=True)
@@ -185,7 +188,7 @@ class Group(models.Model):
 
     @property
     def has_dilemma(self) -> bool:
-        return self.case_id is not None or bool(self.own_title)
+        return self.case_id is not None or self.own_dilemma
 
 
 class Participant(models.Model):

@@ -101,9 +101,7 @@ def quarter_label(year: int, quarter: int) -> str:
 def build_report(workshops: WorkshopQuerySet) -> Report:
     """Every figure of the report in a fixed number of aggregate queries."""
     groups = Group.objects.filter(workshop__in=workshops)
-    group_counts = groups.aggregate(
-        all=Count("pk"), own=Count("pk", filter=Q(case__isnull=True) & ~Q(own_title=""))
-    )
+    group_counts = groups.aggregate(all=Count("pk"), own=Count("pk", filter=Q(own_dilemma=True)))
     tags = Group.tags.through.objects.filter(group__workshop__in=workshops)
     tag_counts = Counter(
         {row["point_id"]: row["n"] for row in tags.values("point_id").annotate(n=Count("pk"))}

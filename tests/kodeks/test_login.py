@@ -11,9 +11,7 @@ THROTTLED = "For mange forkerte forsøg"
 
 
 def attempt(client: Client, username: str, password: str, address: str = "10.0.0.1"):
-    return client.post(
-        "/login/", {"username": username, "password": password}, REMOTE_ADDR=address
-    )
+    return client.post("/login/", {"username": username, "password": password}, REMOTE_ADDR=address)
 
 
 def test_wrong_password_is_explained_and_counted(client, alice):
