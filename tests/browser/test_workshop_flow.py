@@ -65,10 +65,18 @@ def test_facilitator_runs_an_onboarding_workshop_with_two_groups(
     base = live_server.url
     contexts = []
 
+    console_errors = []
+
     def new_page(viewport):
         context = browser.new_context(viewport=viewport, locale="da-DK")
         contexts.append(context)
-        return context.new_page()
+        page = context.new_page()
+        # Chromium reports every blocked script, style or frame here.
+        page.on(
+            "console",
+            lambda message: message.type == "error" and console_errors.append(message.text),
+        )
+        return page
 
     try:
         # 1. The facilitator creates an onboarding workshop with two groups.
@@ -195,6 +203,22 @@ def test_facilitator_runs_an_onboarding_workshop_with_two_groups(
             "3. Faglighed",
         ]
         assert list(group_1.participants.values_list("display_name", flat=True)) == ["Anna"]
+        csp = [text for text in console_errors if "Content Security Policy" in text]
+        assert csp == []
     finally:
         for context in contexts:
             context.close()
+
+
+def test_the_browser_reports_what_the_csp_blocks(page, live_server, content):
+    """The console check above can fail: an inline script on our pages is refused."""
+    errors = []
+    page.on("console", lambda message: errors.append(message.text))
+    page.goto(f"{live_server.url}/deltag/")
+    page.evaluate(
+        "() => { const s = document.createElement('script');"
+        " s.textContent = 'window.injected = true'; document.body.append(s); }"
+    )
+    assert page.evaluate("window.injected") is None
+    expect(page.locator("body")).to_be_visible()
+    assert any("Content Security Policy" in text for text in errors), errors
