@@ -1,6 +1,9 @@
 from __future__ import annotations
 
+import ipaddress
+
 from django import forms
+from django.conf import settings
 from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import gettext_lazy as _
 
@@ -8,7 +11,24 @@ from kodeks.models import LoginFailure
 
 
 def client_address(request) -> str:
-    return request.META.get("REMOTE_ADDR") or "0.0.0.0"  # noqa: S104 - only a throttle key
+    """The visitor's address, as throttles count it.
+
+    Behind KODEKS_TRUSTED_PROXIES proxies that each append to X-Forwarded-For, the address is
+    the one the outermost trusted proxy saw; entries further left are the client's to invent.
+    """
+    proxies = settings.KODEKS_TRUSTED_PROXIES
+    forwarded = [part.strip() for part in request.headers.get("X-Forwarded-For", "").split(",")]
+    if proxies and len(forwarded) >= proxies and _is_address(forwarded[-proxies]):
+        return forwarded[-proxies]
+    return request.META.get("REMOTE_ADDR") or "127.0.0.1"
+
+
+def _is_address(value: str) -> bool:
+    try:
+        ipaddress.ip_address(value)
+    except ValueError:
+        return False
+    return True
 
 
 class ThrottledAuthenticationForm(AuthenticationForm):

@@ -189,6 +189,10 @@ ACCESSIBILITY_STATEMENT_URL = os.environ.get(
     "KODEKS_ACCESSIBILITY_STATEMENT_URL", "/tilgaengelighed/"
 )
 
+# Proxies in front of the app that append the client's address to X-Forwarded-For; the
+# throttles count that address instead of the proxy's.
+KODEKS_TRUSTED_PROXIES = env_int("KODEKS_TRUSTED_PROXIES", default=0)
+
 # Days after a workshop closes before `purge_notes` deletes what was written in it.
 KODEKS_NOTES_RETENTION_DAYS = env_int("KODEKS_NOTES_RETENTION_DAYS", default=90)
 

@@ -44,3 +44,19 @@ def test_one_address_guessing_many_usernames_is_throttled(client, alice):
     assert THROTTLED in attempt(client, "alice", "alice-password", "10.9.9.9").content.decode()
     # Another address is not affected.
     assert attempt(Client(), "alice", "alice-password", "10.0.0.2").status_code == 302
+
+
+def test_behind_a_proxy_the_forwarded_address_counts(rf, settings):
+    from kodeks.forms import client_address
+
+    request = rf.get("/", REMOTE_ADDR="10.0.0.254", HTTP_X_FORWARDED_FOR="6.6.6.6, 192.0.2.7")
+    assert client_address(request) == "10.0.0.254"
+    settings.KODEKS_TRUSTED_PROXIES = 1
+    assert client_address(request) == "192.0.2.7"
+    settings.KODEKS_TRUSTED_PROXIES = 2
+    assert client_address(request) == "6.6.6.6"
+    settings.KODEKS_TRUSTED_PROXIES = 3  # fewer entries than proxies: the header is not trusted
+    assert client_address(request) == "10.0.0.254"
+    bogus = rf.get("/", REMOTE_ADDR="10.0.0.254", HTTP_X_FORWARDED_FOR="ikke-en-adresse")
+    settings.KODEKS_TRUSTED_PROXIES = 1
+    assert client_address(bogus) == "10.0.0.254"
