@@ -127,7 +127,7 @@ INSTALLED_APPS = [
     "kodeks",
     "cases",
     "workshops",
-    "django.contrib.admin",
+    "kodeks.admin_site.KodeksAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",

@@ -1,0 +1,228 @@
+"""Every URL pattern against every outsider, by GET and POST: refused, or showing only their own.
+
+A pattern the matrix does not know fails the test, so a new URL must be placed here first.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+
+import pytest
+from django.contrib.contenttypes.models import ContentType
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver
+from openpyxl import load_workbook
+
+from cases.models import Case
+from tests.workshops.conftest import join, make_workshop
+from workshops import domain
+from workshops.models import Group
+
+HIDDEN_TITLE = "Hemmelig workshop i Aarhus"
+HIDDEN_NOTES = "HEMMELIGE NOTER om borgmesteren"
+
+# Open to anyone by design: KL's public library, logging in and out, choosing a language, and
+# joining with a code (the code is the secret; a closed workshop's code answers 404).
+PUBLIC = {
+    "home",
+    "kodeks:codices",
+    "kodeks:codex",
+    "kodeks:point",
+    "cases:library",
+    "cases:case",
+    "login",
+    "logout",
+    "set_language",
+    "accessibility",
+    "workshops:join",
+    "workshops:join-workshop",
+    "admin:login",
+    "admin:logout",
+}
+# Pages every signed-in actor of the right role has for their own organisation: they answer,
+# but show nothing of Aarhus.
+OWN_ORGANISATION_ONLY = {
+    ("workshops:list", "facilitator of another organisation"),
+    ("workshops:create", "facilitator of another organisation"),
+    *(
+        (name, "HR of another organisation")
+        for name in (
+            "workshops:report",
+            "workshops:report-csv",
+            "workshops:report-xlsx",
+            "workshops:report-rows-csv",
+        )
+    ),
+}
+# Everything else: the workshops' pages and actions, and Django admin (staff only).
+PROTECTED_NAMESPACES = {"workshops", "admin"}
+
+ACTORS = [
+    "anonymous",
+    "participant of another group",
+    "participant of another workshop",
+    "facilitator of another organisation",
+    "HR of another organisation",
+    "HR of the organisation, writing",
+]
+CONVERTER = re.compile(r"<(?:\w+:)?(\w+)>|\(\?P<(\w+)>[^)]*\)")
+
+
+def url_patterns(patterns=None, namespace=None, prefix=""):
+    for pattern in patterns if patterns is not None else get_resolver().url_patterns:
+        if isinstance(pattern, URLResolver):
+            yield from url_patterns(
+                pattern.url_patterns, pattern.namespace or namespace, prefix + str(pattern.pattern)
+            )
+        else:
+            assert isinstance(pattern, URLPattern)
+            route = prefix + str(pattern.pattern)
+            key = f"{namespace}:{pattern.name}" if namespace else pattern.name
+            yield key or route, route, namespace
+
+
+@pytest.fixture
+def world(content, alice, charlie, hanne, olga):
+    workshop = make_workshop(alice, title=HIDDEN_TITLE, private_tagging=True)
+    group1, group2 = workshop.groups.all()
+    mette = join(workshop, group1, "Mette")
+    domain.choose_case(group1, case=workshop.pool.first())
+    domain.save_notes(group1, text=HIDDEN_NOTES, version=0)
+    other = make_workshop(alice, title="Andet forløb")
+    make_workshop(charlie, title="Odders workshop")
+    clients = {"anonymous": Client()}
+    clients["participant of another group"] = join(workshop, group2, "Jonas")
+    clients["participant of another workshop"] = join(other, other.groups.first(), "Sofie")
+    for actor, user in (
+        ("facilitator of another organisation", charlie),
+        ("HR of another organisation", olga),
+        ("HR of the organisation, writing", hanne),
+    ):
+        clients[actor] = Client()
+        clients[actor].force_login(user)
+    values = {
+        "pk": workshop.pk,
+        "group_pk": group1.pk,
+        "code": workshop.join_code,
+        "slug": "kl-2024",
+        "number": 1,
+        "content_type_id": ContentType.objects.get_for_model(Group).pk,
+        "object_id": group1.pk,
+        "id": alice.pk,
+        "app_label": "cases",
+        "url": "ukendt/",
+    }
+    case = Case.objects.public().first()
+    form = {
+        "notes": "indbrud",
+        "version": 1,
+        "conclusion": "indbrud",
+        "point": workshop.codex.points.first().pk,
+        "case": case.pk,
+        "own_title": "indbrud",
+        "own_situation": "indbrud",
+        "phase": "closed",
+        "minutes": 5,
+        "done": "on",
+        "group": group2.pk,
+        "display_name": "indbrud",
+        "title": "indbrud",
+    }
+    return {
+        "workshop": workshop,
+        "group": group1,
+        "mette": mette,
+        "clients": clients,
+        "values": values,
+        "form": form,
+    }
+
+
+def concrete(route: str, values: dict) -> str:
+    def fill(match):
+        name = match.group(1) or match.group(2)
+        return str(values[name])
+
+    return "/" + CONVERTER.sub(fill, route).replace("^", "").replace("$", "")
+
+
+def refused(response) -> bool:
+    if response.status_code in {403, 404, 405}:
+        return True
+    location = response.get("Location", "")
+    return response.status_code == 302 and (
+        location.startswith("/login/") or location.startswith("/admin/login/")
+    )
+
+
+def shows_nothing_of_aarhus(response) -> bool:
+    body = b"".join(response.streaming_content) if response.streaming else response.content
+    if body.startswith(b"PK"):  # a workbook
+        workbook = load_workbook(io.BytesIO(body))
+        body = repr([list(sheet.values) for sheet in workbook]).encode()
+    return response.status_code == 200 and HIDDEN_TITLE.encode() not in body
+
+
+def test_every_url_pattern_refuses_every_outsider(world):
+    workshop, group = world["workshop"], world["group"]
+    patterns = list(url_patterns())
+    unknown = [
+        key
+        for key, _route, namespace in patterns
+        if key not in PUBLIC and namespace not in PROTECTED_NAMESPACES
+    ]
+    assert unknown == [], "place these URL patterns in the access matrix"
+
+    checked = 0
+    failures = []
+    for key, route, _namespace in patterns:
+        if key in PUBLIC:
+            continue
+        url = concrete(route, world["values"])
+        for actor in ACTORS:
+            client = world["clients"][actor]
+            for method in ("get", "post"):
+                if actor == "HR of the organisation, writing" and method == "get":
+                    continue  # HR may read summaries; what it may not do is write
+                response = getattr(client, method)(url, world["form"])
+                checked += 1
+                if (key, actor) in OWN_ORGANISATION_ONLY:
+                    ok = shows_nothing_of_aarhus(response) or refused(response)
+                else:
+                    ok = refused(response)
+                if not ok:
+                    failures.append((key, actor, method.upper(), response.status_code))
+    assert failures == []
+
+    # Nothing changed on the way.
+    workshop.refresh_from_db()
+    group.refresh_from_db()
+    assert (workshop.phase, workshop.timer_ends_at) == ("intro", None)
+    assert (group.notes, group.conclusion, group.done) == (HIDDEN_NOTES, "", False)
+    assert not group.tags.exists()
+    assert group.participants.count() == 1
+    print(f"access matrix: {len(patterns) - len(PUBLIC)} patterns, {checked} requests")
+    assert checked == (len(patterns) - len(PUBLIC)) * (2 * len(ACTORS) - 1)
+
+
+def test_the_group_s_own_participant_is_let_in(world):
+    """The matrix refuses for the right reason: the same URLs work for the insider."""
+    mette, group = world["mette"], world["group"]
+    assert mette.get(group.get_absolute_url()).status_code == 200
+    response = mette.post(group.get_absolute_url() + "noter/", {"notes": "Ny", "version": 1})
+    assert response.status_code == 302
+    group.refresh_from_db()
+    assert group.notes == "Ny"
+
+
+def test_view_on_site_does_not_give_away_join_codes(world, client, django_user_model, aarhus):
+    """Django's "view on site" would redirect anyone to a group's URL, join code and all."""
+    group = world["group"]
+    url = f"/admin/r/{ContentType.objects.get_for_model(Group).pk}/{group.pk}/"
+    assert world["clients"]["anonymous"].get(url)["Location"].startswith("/admin/login/")
+    staff = django_user_model.objects.create_user("stine", is_staff=True, organisation=aarhus)
+    client.force_login(staff)
+    response = client.get(url)
+    assert response.status_code == 404
+    assert world["workshop"].join_code not in response.get("Location", "")
