@@ -46,8 +46,10 @@ class Server:
 
 
 def production_env(tmp_path: Path, database_url: str | None = None) -> dict:
+    # The browser tests allow sync ORM calls beside Playwright's loop; production must not.
+    inherited = {k: v for k, v in os.environ.items() if k != "DJANGO_ALLOW_ASYNC_UNSAFE"}
     return {
-        **os.environ,
+        **inherited,
         "DJANGO_DEBUG": "0",
         "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
         "DJANGO_ALLOWED_HOSTS": "localhost,127.0.0.1",
