@@ -6,16 +6,18 @@ start it from here.
 
 from __future__ import annotations
 
+import http.client
 import os
 import secrets
 import socket
 import subprocess
 import sys
 import time
+import urllib.parse
 import urllib.request
 from collections.abc import Iterator
-from contextlib import contextmanager
-from dataclasses import dataclass
+from contextlib import ExitStack, contextmanager
+from dataclasses import dataclass, field
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -31,6 +33,7 @@ def free_port() -> int:
 class Server:
     url: str
     env: dict
+    urls: list[str] = field(default_factory=list)
 
     def manage(self, *args: str) -> str:
         """Run a management command against the server's database; returns its output."""
@@ -105,12 +108,78 @@ def gunicorn(env: dict, *, workers: int = 1) -> Iterator[str]:
 
 
 @contextmanager
-def production_server(tmp_path: Path, database_url: str | None = None) -> Iterator[Server]:
-    """A migrated database with the codex content, static files collected, gunicorn serving."""
+def production_server(
+    tmp_path: Path, database_url: str | None = None, *, processes: int = 1
+) -> Iterator[Server]:
+    """A migrated database with the codex content, static files collected, gunicorn serving.
+
+    With several processes, each is a gunicorn of its own on its own port, sharing only the
+    database: as separate app servers would.
+    """
     server = Server(url="", env=production_env(tmp_path, database_url))
     server.manage("migrate", "--noinput")
     server.manage("load_kodeks")
     server.manage("collectstatic", "--noinput")
-    with gunicorn(server.env) as url:
-        server.url = url
+    with ExitStack() as stack:
+        server.urls = [stack.enter_context(gunicorn(server.env)) for _ in range(processes)]
+        server.url = server.urls[0]
         yield server
+
+
+@contextmanager
+def postgres_database() -> Iterator[str]:
+    """A new, empty PostgreSQL database for servers started by a test; dropped afterwards."""
+    import psycopg
+
+    admin_url = os.environ.get("CI_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432/postgres")
+    base = admin_url.rsplit("/", 1)[0]
+    name = f"kodeks_servers_{secrets.token_hex(4)}"
+    with psycopg.connect(admin_url, autocommit=True) as connection:
+        connection.execute(f'CREATE DATABASE "{name}"')
+    try:
+        yield f"{base}/{name}"
+    finally:
+        with psycopg.connect(admin_url, autocommit=True) as connection:
+            connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+class HttpClient:
+    """A participant's or facilitator's browser without a browser: cookies and CSRF by hand.
+
+    The app's cookies are Secure in production; over loopback HTTP a cookie jar would not send
+    them back, so this keeps them itself.
+    """
+
+    def __init__(self, base_url: str) -> None:
+        self.base_url = base_url
+        self.cookies: dict[str, str] = {}
+
+    def request(self, method: str, path: str, data: dict | None = None, headers=None):
+        parsed = urllib.parse.urlsplit(self.base_url)
+        connection = http.client.HTTPConnection(parsed.hostname, parsed.port, timeout=60)
+        body = urllib.parse.urlencode(data or {}) if method == "POST" else None
+        all_headers = {"Host": parsed.netloc, **(headers or {})}
+        if self.cookies:
+            all_headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
+        if method == "POST":
+            all_headers["Content-Type"] = "application/x-www-form-urlencoded"
+            all_headers["X-CSRFToken"] = self.cookies.get("csrftoken", "")
+            all_headers["Referer"] = self.base_url + path
+        try:
+            connection.request(method, path, body=body, headers=all_headers)
+            response = connection.getresponse()
+            text = response.read().decode("utf-8", "replace")
+        finally:
+            connection.close()
+        for header in response.headers.get_all("Set-Cookie") or []:
+            name, _, rest = header.partition("=")
+            self.cookies[name.strip()] = rest.split(";", 1)[0]
+        return response.status, response.headers, text
+
+    def get(self, path: str, headers=None):
+        return self.request("GET", path, headers=headers)
+
+    def post(self, path: str, data: dict, headers=None):
+        if "csrftoken" not in self.cookies:
+            self.get("/deltag/")
+        return self.request("POST", path, data, headers)

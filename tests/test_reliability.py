@@ -1,0 +1,179 @@
+"""Nothing lost and nothing shared in a process: concurrent writers, two app servers, throttles.
+
+These start the app as in production (gunicorn, DEBUG off) on a file-based SQLite database or
+a PostgreSQL database of their own, and talk HTTP to it.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+
+import pytest
+
+from tests.servers import HttpClient, postgres_database, production_server
+
+WRITERS = 20
+ROUNDS = 50
+WRONG_CODES = 1000
+
+MAKE_WORKSHOP = """
+import datetime
+from cases.models import Case
+from kodeks.models import Organisation, User
+from workshops import domain
+organisation = Organisation.objects.create(name="Vejle Kommune", slug="vejle")
+user = User.objects.create_user(
+    "vera", password="vera-password", organisation=organisation, role="facilitator"
+)
+pool = list(Case.objects.public().filter(codex__slug="kl-2024", listed_under__number=1))
+workshop = domain.create_workshop(
+    user, title="Introforløb", format="onboarding", date=datetime.date.today(),
+    group_names=["Gruppe 1", "Gruppe 2"], pool=pool, own_dilemmas=True,
+)
+group = workshop.groups.get(position=1)
+domain.choose_case(group, case=pool[0])
+print(workshop.pk, workshop.join_code, group.pk)
+"""
+VERSION = re.compile(r'name="version" value="(\d+)"')
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def database_url(request):
+    if request.param == "sqlite":
+        yield None  # a file in the test's temporary folder
+    else:
+        with postgres_database() as url:
+            yield url
+
+
+def workshop_on(server) -> tuple[int, str, int]:
+    pk, code, group_pk = server.manage("shell", "--no-imports", "-c", MAKE_WORKSHOP).split()
+    return int(pk), code, int(group_pk)
+
+
+def shell(server, code: str) -> str:
+    return server.manage("shell", "--no-imports", "-c", code).strip()
+
+
+def join_group(client: HttpClient, code: str, group_pk: int) -> None:
+    status, headers, _ = client.post(f"/deltag/{code}/", {"group": group_pk, "display_name": ""})
+    assert status == 302, status
+    assert headers["Location"].endswith(f"/gruppe/{group_pk}/")
+
+
+def test_concurrent_note_writers_never_overwrite_each_other(tmp_path, database_url):
+    with production_server(tmp_path, database_url, processes=2) as server:
+        _pk, code, group_pk = workshop_on(server)
+        notes_url = f"/deltag/{code}/gruppe/{group_pk}/noter/"
+        applied: list[tuple[int, str]] = []
+        refused: list[int] = []
+        errors: list[tuple[int, str]] = []
+
+        def write(number: int) -> None:
+            client = HttpClient(server.urls[number % 2])
+            join_group(client, code, group_pk)
+            version = 0
+            for round_ in range(ROUNDS):
+                text = f"Skriver {number}, runde {round_}"
+                # Every other request goes to the other app server.
+                client.base_url = server.urls[(number + round_) % 2]
+                status, _, body = client.post(
+                    notes_url, {"notes": text, "version": version}, {"HX-Request": "true"}
+                )
+                found = VERSION.search(body)
+                if status == 200 and found:
+                    applied.append((int(found.group(1)), text))
+                elif status == 409 and found:
+                    refused.append(int(found.group(1)))
+                else:
+                    errors.append((status, body[:300]))
+                    return
+                version = int(found.group(1))
+
+        threads = [threading.Thread(target=write, args=(n,)) for n in range(WRITERS)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+
+        final_version, final_notes = shell(
+            server,
+            f"from workshops.models import Group; g = Group.objects.get(pk={group_pk}); "
+            "print(g.notes_version); print(g.notes)",
+        ).split("\n", 1)
+
+    assert errors == []
+    assert len(applied) + len(refused) == WRITERS * ROUNDS
+    # Each applied write made exactly one new version, and no two writes made the same one:
+    # a write that was not applied was told so (409); none vanished silently.
+    versions = sorted(version for version, _text in applied)
+    assert versions == list(range(1, len(applied) + 1))
+    assert int(final_version) == len(applied)
+    assert final_notes == dict(applied)[len(applied)]
+    database = "postgresql" if database_url else "sqlite"
+    print(f"\n{database}: {len(applied)} applied, {len(refused)} answered 409")
+
+
+def test_two_app_servers_serve_one_workshop(tmp_path, database_url):
+    """Requests alternate between two gunicorns; sessions, ETags and throttles live in the DB."""
+    with production_server(tmp_path, database_url, processes=2) as server:
+        pk, code, group_pk = workshop_on(server)
+        a, b = server.urls
+        facilitator = HttpClient(a)
+        facilitator.get("/login/")
+        status, _, _ = facilitator.post(
+            "/login/", {"username": "vera", "password": "vera-password"}
+        )
+        assert status == 302
+        facilitator.base_url = b
+        status, _, dashboard = facilitator.get(f"/workshops/{pk}/")
+        assert status == 200 and "Introforløb" in dashboard
+
+        participant = HttpClient(b)
+        join_group(participant, code, group_pk)
+        participant.base_url = a
+        status, _, page = participant.get(f"/deltag/{code}/gruppe/{group_pk}/")
+        assert status == 200 and "Gruppe 1" in page
+        point = re.search(r'name="point" value="(\d+)"', page).group(1)
+        participant.base_url = b
+        status, _, _ = participant.post(f"/deltag/{code}/gruppe/{group_pk}/tag/", {"point": point})
+        assert status == 302
+
+        # The dashboard's ETag comes from the database: both servers agree on it.
+        facilitator.base_url = a
+        poll = {"HX-Request": "true"}
+        status, headers, live = facilitator.get(f"/workshops/{pk}/", poll)
+        assert status == 200 and "1. Lovlighed" in live
+        etag = headers["ETag"]
+        facilitator.base_url = b
+        status, _, _ = facilitator.get(f"/workshops/{pk}/", {**poll, "If-None-Match": etag})
+        assert status == 304
+
+        status, _, _ = facilitator.post(f"/workshops/{pk}/luk/", {})
+        assert status == 302
+        participant.base_url = a
+        status, _, _ = participant.post(
+            f"/deltag/{code}/gruppe/{group_pk}/noter/", {"notes": "For sent", "version": 0}
+        )
+        assert status == 403
+
+
+def test_join_throttle_holds_across_two_app_servers(tmp_path, database_url):
+    with production_server(tmp_path, database_url, processes=2) as server:
+        _pk, code, _group_pk = workshop_on(server)
+        guesser = HttpClient(server.urls[0])
+        statuses = []
+        for attempt in range(WRONG_CODES):
+            guesser.base_url = server.urls[attempt % 2]
+            wrong = f"{attempt:08d}".replace("0", "Z")
+            status, headers, _ = guesser.post("/deltag/", {"code": wrong})
+            statuses.append(status)
+            assert status != 302, headers.get("Location")
+        joined = shell(
+            server, "from workshops.models import Participant; print(Participant.objects.count())"
+        )
+    assert statuses[:10] == [200] * 10  # the form says the code is wrong
+    assert statuses[10:] == [429] * (WRONG_CODES - 10)
+    assert joined == "0"
+    assert code not in {f"{n:08d}".replace("0", "Z") for n in range(WRONG_CODES)}
