@@ -191,6 +191,21 @@ def page(browser):
     context.close()
 
 
+@pytest.fixture
+def new_page(browser):
+    """Opens pages in browser contexts of their own (separate people); closes them after."""
+    contexts = []
+
+    def open_page(viewport: dict):
+        context = browser.new_context(viewport=viewport, locale="da-DK")
+        contexts.append(context)
+        return context.new_page()
+
+    yield open_page
+    for context in contexts:
+        context.close()
+
+
 @pytest.fixture(scope="session")
 def artifacts() -> Path:
     ARTIFACTS.mkdir(exist_ok=True)

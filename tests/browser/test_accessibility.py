@@ -69,79 +69,66 @@ def test_public_pages_pass_axe(browser, live_server, content, axe_source, artifa
 
 
 def test_workshop_pages_pass_axe(
-    browser, live_server, content, alice, hanne, axe_source, artifacts
+    new_page, live_server, content, alice, hanne, axe_source, artifacts
 ):
     base = live_server.url
     results = {}
-    contexts = []
+    facilitator = new_page(LAPTOP)
+    log_in(facilitator, base, "alice", "alice-password")
+    facilitator.goto(f"{base}/workshops/ny/?format=onboarding")
+    record(results, "new workshop form", facilitator, axe_source)
+    facilitator.get_by_label("Titel", exact=True).fill("")
+    facilitator.get_by_role("button", name="Opret workshop").click()
+    expect(facilitator.locator(".field-error").first).to_be_visible()
+    record(results, "new workshop form with errors", facilitator, axe_source)
 
-    def new_page(viewport):
-        context = browser.new_context(viewport=viewport, locale="da-DK")
-        contexts.append(context)
-        return context.new_page()
+    workshop = make_workshop(alice, title="Tilgængelig workshop", private_tagging=False)
+    facilitator.goto(f"{base}/workshops/")
+    record(results, "workshop list", facilitator, axe_source)
+    facilitator.goto(f"{base}{workshop.get_absolute_url()}")
+    record(results, "dashboard", facilitator, axe_source)
+    facilitator.goto(f"{base}/workshops/{workshop.pk}/projektor/")
+    record(results, "projector (duties)", facilitator, axe_source)
 
-    try:
-        facilitator = new_page(LAPTOP)
-        log_in(facilitator, base, "alice", "alice-password")
-        facilitator.goto(f"{base}/workshops/ny/?format=onboarding")
-        record(results, "new workshop form", facilitator, axe_source)
-        facilitator.get_by_label("Titel", exact=True).fill("")
-        facilitator.get_by_role("button", name="Opret workshop").click()
-        expect(facilitator.locator(".field-error").first).to_be_visible()
-        record(results, "new workshop form with errors", facilitator, axe_source)
+    participant = new_page(PHONE)
+    participant.goto(f"{base}/deltag/{workshop.join_code}/")
+    record(results, "choose a group", participant, axe_source)
+    participant.get_by_role("radio", name="Gruppe 1", exact=True).check()
+    participant.get_by_role("button", name="Gå til gruppen").click()
+    record(results, "group page (pool)", participant, axe_source)
+    participant.locator("ul.pool button").first.click()
+    expect(participant.locator("#dilemma-heading")).not_to_have_text("Vælg en case")
+    record(results, "group page (case)", participant, axe_source)
+    participant.get_by_label("Hvad talte I om?").fill("Vi talte om loyalitet.")
+    expect(participant.locator("#notes-state .save-state")).to_contain_text("Gemt")
+    record(results, "group page after autosave", participant, axe_source)
+    participant.get_by_role("button", name="1. Lovlighed", exact=True).click()
+    expect(participant.get_by_role("button", name="1. Lovlighed", exact=True)).to_have_attribute(
+        "aria-pressed", "true"
+    )
+    record(results, "group page after tagging", participant, axe_source)
 
-        workshop = make_workshop(alice, title="Tilgængelig workshop", private_tagging=False)
-        facilitator.goto(f"{base}/workshops/")
-        record(results, "workshop list", facilitator, axe_source)
-        facilitator.goto(f"{base}{workshop.get_absolute_url()}")
-        record(results, "dashboard", facilitator, axe_source)
-        facilitator.goto(f"{base}/workshops/{workshop.pk}/projektor/")
-        record(results, "projector (duties)", facilitator, axe_source)
+    facilitator.goto(f"{base}{workshop.get_absolute_url()}")
+    participant.get_by_role("button", name="3. Faglighed", exact=True).click()
+    expect(facilitator.locator("#group-1")).to_contain_text("3. Faglighed", timeout=LIVE_TIMEOUT)
+    record(results, "dashboard after a poll", facilitator, axe_source)
 
-        participant = new_page(PHONE)
-        participant.goto(f"{base}/deltag/{workshop.join_code}/")
-        record(results, "choose a group", participant, axe_source)
-        participant.get_by_role("radio", name="Gruppe 1", exact=True).check()
-        participant.get_by_role("button", name="Gå til gruppen").click()
-        record(results, "group page (pool)", participant, axe_source)
-        participant.locator("ul.pool button").first.click()
-        expect(participant.locator("#dilemma-heading")).not_to_have_text("Vælg en case")
-        record(results, "group page (case)", participant, axe_source)
-        participant.get_by_label("Hvad talte I om?").fill("Vi talte om loyalitet.")
-        expect(participant.locator("#notes-state .save-state")).to_contain_text("Gemt")
-        record(results, "group page after autosave", participant, axe_source)
-        participant.get_by_role("button", name="1. Lovlighed", exact=True).click()
-        expect(
-            participant.get_by_role("button", name="1. Lovlighed", exact=True)
-        ).to_have_attribute("aria-pressed", "true")
-        record(results, "group page after tagging", participant, axe_source)
+    domain.set_phase(workshop, phase=Phase.PLENARY)
+    facilitator.goto(f"{base}/workshops/{workshop.pk}/projektor/?position=1")
+    record(results, "projector (plenary)", facilitator, axe_source)
 
-        facilitator.goto(f"{base}{workshop.get_absolute_url()}")
-        participant.get_by_role("button", name="3. Faglighed", exact=True).click()
-        expect(facilitator.locator("#group-1")).to_contain_text(
-            "3. Faglighed", timeout=LIVE_TIMEOUT
-        )
-        record(results, "dashboard after a poll", facilitator, axe_source)
+    domain.set_phase(workshop, phase=Phase.CLOSED)
+    participant.reload()
+    record(results, "group page (closed)", participant, axe_source)
+    facilitator.goto(f"{base}/workshops/{workshop.pk}/opsummering/")
+    record(results, "summary", facilitator, axe_source)
 
-        domain.set_phase(workshop, phase=Phase.PLENARY)
-        facilitator.goto(f"{base}/workshops/{workshop.pk}/projektor/?position=1")
-        record(results, "projector (plenary)", facilitator, axe_source)
-
-        domain.set_phase(workshop, phase=Phase.CLOSED)
-        participant.reload()
-        record(results, "group page (closed)", participant, axe_source)
-        facilitator.goto(f"{base}/workshops/{workshop.pk}/opsummering/")
-        record(results, "summary", facilitator, axe_source)
-
-        hr = new_page(LAPTOP)
-        log_in(hr, base, "hanne", "hanne-password")
-        hr.goto(f"{base}/rapporter/")
-        record(results, "report", hr, axe_source)
-        hr.goto(f"{base}/rapporter/?fra=2026-05-01&til=2026-04-01")
-        record(results, "report with errors", hr, axe_source)
-    finally:
-        for context in contexts:
-            context.close()
+    hr = new_page(LAPTOP)
+    log_in(hr, base, "hanne", "hanne-password")
+    hr.goto(f"{base}/rapporter/")
+    record(results, "report", hr, axe_source)
+    hr.goto(f"{base}/rapporter/?fra=2026-05-01&til=2026-04-01")
+    record(results, "report with errors", hr, axe_source)
     assert_clean(results, artifacts, "workshop")
 
 

@@ -46,58 +46,44 @@ def running(content, alice):
     return workshop
 
 
-def test_participant_pages_fit_a_phone(browser, live_server, running, artifacts):
-    context = browser.new_context(viewport=PHONE, locale="da-DK")
-    page = context.new_page()
-    try:
-        page.goto(f"{live_server.url}/deltag/")
-        assert_fits(page)
-        page.screenshot(path=artifacts / "join-390.png", full_page=True)
-        page.goto(f"{live_server.url}/deltag/{running.join_code}/")
-        assert_fits(page)
-        page.screenshot(path=artifacts / "choose-group-390.png", full_page=True)
-        page.get_by_role("radio", name="Gruppe 2", exact=True).check()
-        page.get_by_role("button", name="Gå til gruppen").click()
-        expect(page.get_by_role("heading", level=1)).to_have_text("Gruppe 2")
-        assert_fits(page)
-        # The case comes before the tags on a phone, so the group reads before it tags.
-        case_top = page.locator("#dilemma-heading").bounding_box()["y"]
-        assert case_top < page.locator("#tags-heading").bounding_box()["y"]
-        page.screenshot(path=artifacts / "group-case-390.png", full_page=True)
-    finally:
-        context.close()
+def test_participant_pages_fit_a_phone(new_page, live_server, running, artifacts):
+    page = new_page(PHONE)
+    page.goto(f"{live_server.url}/deltag/")
+    assert_fits(page)
+    page.screenshot(path=artifacts / "join-390.png", full_page=True)
+    page.goto(f"{live_server.url}/deltag/{running.join_code}/")
+    assert_fits(page)
+    page.screenshot(path=artifacts / "choose-group-390.png", full_page=True)
+    page.get_by_role("radio", name="Gruppe 2", exact=True).check()
+    page.get_by_role("button", name="Gå til gruppen").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Gruppe 2")
+    assert_fits(page)
+    # The case comes before the tags on a phone, so the group reads before it tags.
+    case_top = page.locator("#dilemma-heading").bounding_box()["y"]
+    assert case_top < page.locator("#tags-heading").bounding_box()["y"]
+    page.screenshot(path=artifacts / "group-case-390.png", full_page=True)
 
 
-def test_dashboard_fits_a_laptop(browser, live_server, running, artifacts):
-    context = browser.new_context(viewport=LAPTOP, locale="da-DK")
-    page = context.new_page()
-    try:
-        log_in(page, live_server.url, "alice", "alice-password")
-        page.goto(f"{live_server.url}{running.get_absolute_url()}")
-        assert_fits(page)
-        assert page.locator(".table-scroll").evaluate("el => el.scrollWidth <= el.clientWidth")
-        page.screenshot(path=artifacts / "dashboard-groups-1366.png", full_page=True)
-    finally:
-        context.close()
+def test_dashboard_fits_a_laptop(new_page, live_server, running, artifacts):
+    page = new_page(LAPTOP)
+    log_in(page, live_server.url, "alice", "alice-password")
+    page.goto(f"{live_server.url}{running.get_absolute_url()}")
+    assert_fits(page)
+    assert page.locator(".table-scroll").evaluate("el => el.scrollWidth <= el.clientWidth")
+    page.screenshot(path=artifacts / "dashboard-groups-1366.png", full_page=True)
 
 
-def test_projector_fills_one_1920_screen(browser, live_server, running, artifacts):
-    context = browser.new_context(viewport=PROJECTOR, locale="da-DK")
-    page = context.new_page()
-    try:
-        log_in(page, live_server.url, "alice", "alice-password")
-        page.goto(f"{live_server.url}/workshops/{running.pk}/projektor/?position=4")
-        expect(page.get_by_role("heading", level=1)).to_have_text("Udvikling og samarbejde")
-        assert_fits(page)
-        assert page.evaluate("document.documentElement.scrollHeight") <= PROJECTOR["height"]
-        page.screenshot(path=artifacts / "projector-duty-1920.png")
-        domain.set_phase(running, phase=Phase.PLENARY)
-        page.goto(f"{live_server.url}/workshops/{running.pk}/projektor/?position=2")
-        expect(
-            page.get_by_role("list", name="Pligter i spil").get_by_role("listitem")
-        ).to_have_count(3)
-        assert_fits(page)
-        assert page.evaluate("document.documentElement.scrollHeight") <= PROJECTOR["height"]
-        page.screenshot(path=artifacts / "projector-group-1920.png")
-    finally:
-        context.close()
+def test_projector_fills_one_1920_screen(new_page, live_server, running, artifacts):
+    page = new_page(PROJECTOR)
+    log_in(page, live_server.url, "alice", "alice-password")
+    page.goto(f"{live_server.url}/workshops/{running.pk}/projektor/?position=4")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Udvikling og samarbejde")
+    assert_fits(page)
+    assert page.evaluate("document.documentElement.scrollHeight") <= PROJECTOR["height"]
+    page.screenshot(path=artifacts / "projector-duty-1920.png")
+    domain.set_phase(running, phase=Phase.PLENARY)
+    page.goto(f"{live_server.url}/workshops/{running.pk}/projektor/?position=2")
+    expect(page.get_by_role("list", name="Pligter i spil").get_by_role("listitem")).to_have_count(3)
+    assert_fits(page)
+    assert page.evaluate("document.documentElement.scrollHeight") <= PROJECTOR["height"]
+    page.screenshot(path=artifacts / "projector-group-1920.png")
