@@ -57,10 +57,6 @@ def _yes_no(value: bool) -> str:
     return _("ja") if value else _("nej")
 
 
-def _date(value) -> str:
-    return value.isoformat()
-
-
 # CSV ---------------------------------------------------------------------------------------
 
 
@@ -137,7 +133,7 @@ def summary_overview(summary: WorkshopSummary) -> list[Row]:
         [_("Felt"), _("Værdi")],
         [_("Titel"), workshop.title],
         [_("Format"), workshop.get_format_display()],
-        [_("Dato"), _date(workshop.date)],
+        [_("Dato"), workshop.date.isoformat()],
         [_("Facilitator"), _facilitator_name(workshop)],
         [_("Serie"), str(workshop.series or "")],
         [_("Tags mod"), workshop.codex.title],
@@ -202,7 +198,7 @@ def summary_tag_rows(summary: WorkshopSummary) -> Iterator[Row]:
 
 
 def summary_filename(summary: WorkshopSummary, extension: str) -> str:
-    return f"workshop-{summary.workshop.pk}-{_date(summary.workshop.date)}.{extension}"
+    return f"workshop-{summary.workshop.pk}-{summary.workshop.date.isoformat()}.{extension}"
 
 
 def summary_csv(summary: WorkshopSummary) -> StreamingHttpResponse:
@@ -397,7 +393,7 @@ def report_row_values(groups: Iterable[Group]) -> Iterator[Row]:
         workshop = group.workshop
         yield [
             workshop.pk,
-            _date(workshop.date),
+            workshop.date.isoformat(),
             workshop.get_format_display(),
             str(workshop.series or ""),
             workshop.title,

@@ -72,7 +72,8 @@ class CodexFigures:
     def chart_height(self) -> int:
         return CHART_ROW_HEIGHT * len(self.bars)
 
-    def layout_chart(self) -> None:
+    def __post_init__(self) -> None:
+        """Place the bars: one row each, the longest filling the room beside the labels."""
         most = max((bar.count for bar in self.bars), default=0) or 1
         room = CHART_WIDTH - CHART_LABEL_WIDTH - CHART_NUMBER_WIDTH
         for row, bar in enumerate(self.bars):
@@ -148,9 +149,7 @@ def build_report(workshops: WorkshopQuerySet) -> Report:
             )
             for quarter, workshop_count in sorted(workshops_by_codex[codex.pk].items())
         ]
-        figures = CodexFigures(codex, group_count, bars, quarters)
-        figures.layout_chart()
-        codices.append(figures)
+        codices.append(CodexFigures(codex, group_count, bars, quarters))
 
     top = list(
         groups.filter(case__isnull=False)
@@ -160,7 +159,7 @@ def build_report(workshops: WorkshopQuerySet) -> Report:
     )
     cases = Case.objects.select_related("listed_under").in_bulk([row["case_id"] for row in top])
     return Report(
-        workshop_count=workshops.count(),
+        workshop_count=sum(sum(quarters.values()) for quarters in workshops_by_codex.values()),
         participant_count=Participant.objects.filter(workshop__in=workshops).count(),
         group_count=group_counts["all"],
         own_dilemma_count=group_counts["own"],

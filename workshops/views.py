@@ -202,20 +202,18 @@ def start_timer(request: HttpRequest, pk: int) -> HttpResponse:
 @facilitator_required
 def projector(request: HttpRequest, pk: int) -> HttpResponse:
     workshop = _get_workshop_for_facilitator(request, pk)
+    form = PlenaryForm(request.GET)
+    requested = form.cleaned_data["position"] if form.is_valid() else 1
     context = {"workshop": workshop}
     if workshop.phase in {Phase.PLENARY, Phase.CLOSED}:
         groups = list(workshop.groups.select_related("case").prefetch_related("tags"))
-        form = PlenaryForm(request.GET)
-        position = form.cleaned_data["position"] if form.is_valid() else 1
-        position = min(position, len(groups))
+        position = min(requested, len(groups))
         context.update(groups=groups, group=groups[position - 1], position=position)
     else:
         slides = (
             [workshop.focus_point] if workshop.focus_point else list(workshop.codex.points.all())
         )
-        form = PlenaryForm(request.GET)
-        position = form.cleaned_data["position"] if form.is_valid() else 1
-        position = min(position, len(slides))
+        position = min(requested, len(slides))
         context.update(slides=slides, slide=slides[position - 1], position=position)
     return render(request, "workshops/projector.html", context)
 
