@@ -75,8 +75,18 @@ def _wait_until_up(url: str, process: subprocess.Popen, timeout: float = 30) -> 
     raise RuntimeError(f"gunicorn did not answer at {url}")
 
 
+@dataclass
+class Gunicorn:
+    url: str
+    process: subprocess.Popen
+
+    def worker_pids(self) -> list[int]:
+        children = Path(f"/proc/{self.process.pid}/task/{self.process.pid}/children")
+        return [int(pid) for pid in children.read_text().split()]
+
+
 @contextmanager
-def gunicorn(env: dict, *, workers: int = 1) -> Iterator[str]:
+def gunicorn(env: dict, *, workers: int = 1, threads: int = 4) -> Iterator[Gunicorn]:
     port = free_port()
     process = subprocess.Popen(  # noqa: S603 - our own app
         [
@@ -91,7 +101,7 @@ def gunicorn(env: dict, *, workers: int = 1) -> Iterator[str]:
             "--worker-class",
             "gthread",
             "--threads",
-            "4",
+            str(threads),
         ],
         cwd=ROOT,
         env=env,
@@ -101,7 +111,7 @@ def gunicorn(env: dict, *, workers: int = 1) -> Iterator[str]:
     url = f"http://localhost:{port}"
     try:
         _wait_until_up(url + "/", process)
-        yield url
+        yield Gunicorn(url, process)
     finally:
         process.terminate()
         process.wait(timeout=10)
@@ -121,17 +131,19 @@ def production_server(
     server.manage("load_kodeks")
     server.manage("collectstatic", "--noinput")
     with ExitStack() as stack:
-        server.urls = [stack.enter_context(gunicorn(server.env)) for _ in range(processes)]
+        server.urls = [stack.enter_context(gunicorn(server.env)).url for _ in range(processes)]
         server.url = server.urls[0]
         yield server
 
 
 @contextmanager
-def postgres_database() -> Iterator[str]:
-    """A new, empty PostgreSQL database for servers started by a test; dropped afterwards."""
+def postgres_database(admin_url: str = "") -> Iterator[str]:
+    """A new, empty PostgreSQL database on the server of `admin_url`; dropped afterwards."""
     import psycopg
 
-    admin_url = os.environ.get("CI_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432/postgres")
+    admin_url = admin_url or os.environ.get(
+        "CI_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432/postgres"
+    )
     base = admin_url.rsplit("/", 1)[0]
     name = f"kodeks_servers_{secrets.token_hex(4)}"
     with psycopg.connect(admin_url, autocommit=True) as connection:
