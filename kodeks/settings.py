@@ -92,6 +92,9 @@ def sqlite_database(path: Path) -> dict:
     return {
         "ENGINE": "django.db.backends.sqlite3",
         "NAME": path,
+        # One connection per server thread, kept: opening a file and setting its pragmas on
+        # every request costs more than most of the queries it would serve.
+        "CONN_MAX_AGE": 600,
         "OPTIONS": {
             # WAL lets readers work while one writer writes; IMMEDIATE takes the write lock
             # at the start of a transaction so concurrent writers queue instead of failing.

@@ -376,16 +376,15 @@ def join_workshop(request: HttpRequest, code: str) -> HttpResponse:
 def _get_participant_for_group(request: HttpRequest, code: str, group_pk: int) -> Participant:
     """The visitor's participant in this group, or 404: a session sees only its own group."""
     participant_ids = request.session.get(SESSION_KEY, {}).values()
-    participant = (
-        Participant.objects.filter(
-            pk__in=participant_ids, workshop__join_code=code, group_id=group_pk
-        )
-        .select_related("group__workshop__codex", "group__case__listed_under")
-        .first()
-    )
-    if participant is None:
-        raise Http404
-    return participant
+    # A session holds one participant per workshop, so at most one matches: get() spares the
+    # ordering that first() would add.
+    participants = Participant.objects.filter(
+        pk__in=participant_ids, workshop__join_code=code, group_id=group_pk
+    ).select_related("group__workshop__codex", "group__case__listed_under")
+    try:
+        return participants.get()
+    except Participant.DoesNotExist:
+        raise Http404 from None
 
 
 def _get_editable_group(
@@ -410,8 +409,11 @@ def _group_etag(request: HttpRequest, code: str, group_pk: int) -> str | None:
 def _group_context(group: Group, participant: Participant) -> dict:
     workshop = group.workshop
     points = list(workshop.codex.points.all())
-    tagged = set(group.tags.values_list("pk", flat=True))
-    private = set(participant.private_tags.values_list("pk", flat=True))
+    tagged = set(Group.tags.through.objects.filter(group=group).values_list("point", flat=True))
+    private = set()
+    if workshop.private_tagging:
+        private_tags = Participant.private_tags.through.objects.filter(participant=participant)
+        private = set(private_tags.values_list("point", flat=True))
     member_counts = domain.private_tag_counts(group) if group.revealed else {}
     for point in points:
         point.tagged = point.pk in tagged
