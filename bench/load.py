@@ -200,7 +200,7 @@ class UnchangedPoll(Visitor):
 class Dashboard(Visitor):
     @task
     def dashboard(self) -> None:
-        needle = f"Gruppe {self.plan['groups']}<".encode()
+        needle = f'id="group-{self.plan["groups"]}"'.encode()
         headers = cookies(self.plan["facilitator_session"])
         self.expect("dashboard", self.plan["dashboard"], {200}, headers=headers, needle=needle)
 

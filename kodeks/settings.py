@@ -124,6 +124,15 @@ DATABASES = {
     else sqlite_database(BASE_DIR / "db.sqlite3")
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# Each app process keeps rendered fragments of the live pages in its own memory. Every key holds
+# the version of what it shows, so a change is never hidden and processes need not share it.
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "OPTIONS": {"MAX_ENTRIES": 20_000},
+    }
+}
 FIXTURE_DIRS = [BASE_DIR / "fixtures"]
 
 INSTALLED_APPS = [

@@ -6,6 +6,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
+from django.core.cache import cache
 from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -57,6 +58,12 @@ def count_queries(client, url: str) -> int:
 def fast_password_hashing(settings):
     # The real hasher is slow on purpose; tests log in often. Production keeps Django's default.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def empty_cache():
+    # Rendered fragments are cached per process; each test starts as a fresh server would.
+    cache.clear()
 
 
 @pytest.fixture(autouse=True)

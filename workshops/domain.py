@@ -98,6 +98,7 @@ def record_wrong_code(address: str) -> None:
     JoinAttempt.objects.create(address=address)
 
 
+@transaction.atomic
 def join_workshop(workshop: Workshop, *, display_name: str, group: Group | None) -> Participant:
     participant = Participant.objects.create(
         workshop=workshop, group=group, display_name=display_name
@@ -107,11 +108,17 @@ def join_workshop(workshop: Workshop, *, display_name: str, group: Group | None)
 
 
 def _changed(group: Group) -> None:
+    """Mark the group and its workshop changed, for the live views' ETags.
+
+    The workflows that call this run in one transaction, so their rows and the time stamps
+    move together and SQLite takes its write lock once.
+    """
     group.changed_at = timezone.now()
     Group.objects.filter(pk=group.pk).update(changed_at=group.changed_at)
     group.workshop.touch()
 
 
+@transaction.atomic
 def choose_case(group: Group, *, case: Case) -> None:
     group.case = case
     group.own_dilemma = False
@@ -120,6 +127,7 @@ def choose_case(group: Group, *, case: Case) -> None:
     _changed(group)
 
 
+@transaction.atomic
 def write_own_dilemma(group: Group, *, title: str, situation: str) -> None:
     group.case = None
     group.own_dilemma = True
@@ -142,22 +150,27 @@ def save_notes(group: Group, *, text: str, version: int) -> int:
     The version check and the write are one UPDATE, so of two saves from the same version
     exactly one wins, whichever app server or database serves them.
     """
-    updated = Group.objects.filter(pk=group.pk, notes_version=version).update(
-        notes=text, notes_version=F("notes_version") + 1
-    )
+    changed_at = timezone.now()
+    with transaction.atomic():
+        updated = Group.objects.filter(pk=group.pk, notes_version=version).update(
+            notes=text, notes_version=F("notes_version") + 1, changed_at=changed_at
+        )
+        if updated:
+            group.workshop.touch()
     if not updated:
         raise NotesConflict(Group.objects.get(pk=group.pk))
-    group.notes, group.notes_version = text, version + 1
-    _changed(group)
+    group.notes, group.notes_version, group.changed_at = text, version + 1, changed_at
     return group.notes_version
 
 
+@transaction.atomic
 def save_conclusion(group: Group, *, conclusion: str) -> None:
     group.conclusion = conclusion
     group.save(update_fields=["conclusion"])
     _changed(group)
 
 
+@transaction.atomic
 def toggle_tag(group: Group, *, point: Point) -> bool:
     """Tag the point if untagged, untag it if tagged; returns whether it is tagged now."""
     if group.tags.filter(pk=point.pk).exists():
@@ -170,6 +183,7 @@ def toggle_tag(group: Group, *, point: Point) -> bool:
     return tagged
 
 
+@transaction.atomic
 def toggle_private_tag(participant: Participant, *, point: Point) -> bool:
     if participant.private_tags.filter(pk=point.pk).exists():
         participant.private_tags.remove(point)
@@ -178,6 +192,7 @@ def toggle_private_tag(participant: Participant, *, point: Point) -> bool:
     return True
 
 
+@transaction.atomic
 def reveal_private_tags(group: Group) -> None:
     group.revealed = True
     group.save(update_fields=["revealed"])
@@ -194,12 +209,14 @@ def private_tag_counts(group: Group) -> Counter:
     return Counter({row["point_id"]: row["members"] for row in rows})
 
 
+@transaction.atomic
 def mark_done(group: Group, *, done: bool) -> None:
     group.done = done
     group.save(update_fields=["done"])
     _changed(group)
 
 
+@transaction.atomic
 def set_phase(workshop: Workshop, *, phase: str) -> None:
     workshop.phase = phase
     fields = ["phase"]
@@ -211,6 +228,7 @@ def set_phase(workshop: Workshop, *, phase: str) -> None:
     workshop.touch()
 
 
+@transaction.atomic
 def set_timer(workshop: Workshop, *, minutes: int) -> None:
     workshop.timer_ends_at = (
         timezone.now() + datetime.timedelta(minutes=minutes) if minutes else None

@@ -1,17 +1,19 @@
 from __future__ import annotations
 
+from collections import defaultdict
 from functools import wraps
 
 import segno
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import Count, Prefetch
+from django.db.models import Count, F
 from django.db.models.functions import Length
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import condition, require_GET, require_http_methods, require_POST
@@ -81,13 +83,11 @@ def _get_workshop_for_facilitator(request: HttpRequest, pk: int) -> Workshop:
 def _dashboard_etag(request: HttpRequest, pk: int) -> str | None:
     if not request.headers.get("HX-Request"):
         return None
-    changed_at = (
-        Workshop.objects.for_organisation(request.user.organisation_id)
-        .filter(pk=pk)
-        .values_list("changed_at", flat=True)
-        .first()
-    )
-    return None if changed_at is None else live_etag(pk, changed_at)
+    workshops = Workshop.objects.for_organisation(request.user.organisation_id).filter(pk=pk)
+    try:
+        return live_etag(pk, workshops.values_list("changed_at", flat=True).get())
+    except Workshop.DoesNotExist:
+        return None
 
 
 @require_GET
@@ -137,15 +137,29 @@ def create_workshop(request: HttpRequest) -> HttpResponse:
     return render(request, "workshops/workshop_form.html", context)
 
 
-def _dashboard_groups(workshop: Workshop):
-    return (
-        workshop.groups.select_related("case")
-        .prefetch_related(Prefetch("tags", queryset=Point.objects.order_by("number")))
-        .annotate(
+def _dashboard_groups(workshop: Workshop) -> list[Group]:
+    """The groups with what their dashboard rows show, in a fixed number of queries.
+
+    Read only when the live section is not cached for the workshop's current version.
+    """
+    groups = list(
+        workshop.groups.only(
+            "position", "name", "case", "own_title", "done", "changed_at"
+        ).annotate(
+            case_title=F("case__title"),
             notes_length=Length("notes"),
-            member_count=Count("participants", distinct=True),
+            member_count=Count("participants"),
         )
     )
+    tags = defaultdict(list)
+    tagged = Point.objects.filter(group__workshop=workshop).order_by("number")
+    for group_id, number, title in tagged.values_list("group", "number", "title"):
+        tags[group_id].append(f"{number}. {title}")
+    used = domain.cases_used_in_series(workshop.series, exclude=workshop)
+    for group in groups:
+        group.tag_labels = tags[group.pk]
+        group.used_in_series = group.case_id in used
+    return groups
 
 
 @require_GET
@@ -154,14 +168,14 @@ def _dashboard_groups(workshop: Workshop):
 @condition(etag_func=_dashboard_etag)
 def dashboard(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     workshop = _get_workshop_for_facilitator(request, pk)
-    groups = list(_dashboard_groups(workshop))
-    used = domain.cases_used_in_series(workshop.series, exclude=workshop)
+    groups = SimpleLazyObject(lambda: _dashboard_groups(workshop))
     context = {
         "workshop": workshop,
         "groups": groups,
-        "used_in_series": used,
         "phases": Phase,
-        "participant_count": sum(group.member_count for group in groups),
+        "participant_count": SimpleLazyObject(
+            lambda: sum(group.member_count for group in groups)
+        ),
     }
     template_name = "workshops/dashboard.html"
     if request.htmx:
@@ -380,7 +394,7 @@ def _get_participant_for_group(request: HttpRequest, code: str, group_pk: int) -
     # ordering that first() would add.
     participants = Participant.objects.filter(
         pk__in=participant_ids, workshop__join_code=code, group_id=group_pk
-    ).select_related("group__workshop__codex", "group__case__listed_under")
+    ).select_related("group__workshop", "group__case")
     try:
         return participants.get()
     except Participant.DoesNotExist:
@@ -408,7 +422,7 @@ def _group_etag(request: HttpRequest, code: str, group_pk: int) -> str | None:
 
 def _group_context(group: Group, participant: Participant) -> dict:
     workshop = group.workshop
-    points = list(workshop.codex.points.all())
+    points = list(Point.objects.filter(codex_id=workshop.codex_id).order_by("number"))
     tagged = set(Group.tags.through.objects.filter(group=group).values_list("point", flat=True))
     private = set()
     if workshop.private_tagging:
@@ -493,30 +507,41 @@ def write_own_dilemma(request: HttpRequest, code: str, group_pk: int) -> HttpRes
     return render(request, "workshops/group.html", context, status=400)
 
 
+def _notes_response(
+    request: HtmxHttpRequest,
+    group: Group,
+    participant: Participant,
+    form: NotesForm,
+    *,
+    status: int = 200,
+    conflict: dict | None = None,
+) -> HttpResponse:
+    """The save state under the notes for htmx; without it, the whole page with the form."""
+    context = {"group": group, "notes_form": form, "conflict": conflict}
+    if request.htmx:
+        return render(request, "workshops/group.html#notes-state", context, status=status)
+    context = {**_group_context(group, participant), **context}
+    return render(request, "workshops/group.html", context, status=status)
+
+
 @require_POST
 def save_notes(request: HtmxHttpRequest, code: str, group_pk: int) -> HttpResponse:
     group, participant = _get_editable_group(request, code, group_pk)
     form = NotesForm(request.POST)
     if not form.is_valid():
-        context = {**_group_context(group, participant), "notes_form": form}
-        template = "workshops/group.html#notes-state" if request.htmx else "workshops/group.html"
-        return render(request, template, context, status=400)
+        return _notes_response(request, group, participant, form, status=400)
+    text = form.cleaned_data["notes"]
     try:
-        domain.save_notes(
-            group, text=form.cleaned_data["notes"], version=form.cleaned_data["version"]
-        )
+        domain.save_notes(group, text=text, version=form.cleaned_data["version"])
     except domain.NotesConflict as conflict:
         current = conflict.current
-        context = {
-            **_group_context(current, participant),
-            "conflict": {"rejected": form.cleaned_data["notes"], "current": current.notes},
-            "notes_form": NotesForm(
-                initial={"notes": form.cleaned_data["notes"], "version": current.notes_version}
-            ),
-        }
-        template = "workshops/group.html#notes-state" if request.htmx else "workshops/group.html"
-        return render(request, template, context, status=409)
-    return _group_response(request, group, participant, "notes-state")
+        form = NotesForm(initial={"notes": text, "version": current.notes_version})
+        seen = {"rejected": text, "current": current.notes}
+        return _notes_response(request, current, participant, form, status=409, conflict=seen)
+    if not request.htmx:
+        return redirect(group)
+    form = NotesForm(initial={"notes": group.notes, "version": group.notes_version})
+    return _notes_response(request, group, participant, form)
 
 
 @require_POST
