@@ -1,9 +1,10 @@
 from __future__ import annotations
 
+import datetime
 import secrets
 
 from django.conf import settings
-from django.db import models
+from django.db import connection, models
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -72,6 +73,26 @@ class WorkshopQuerySet(models.QuerySet):
 
     def closed(self) -> WorkshopQuerySet:
         return self.filter(phase=Phase.CLOSED)
+
+    def live_etag(self, pk: int, *, organisation_id: int | None) -> str | None:
+        """The ETag of the organisation's workshop `pk`, or None if it has no such workshop.
+
+        Every open dashboard asks every 3 seconds, mostly to be told nothing changed, so this
+        is one indexed lookup in plain SQL rather than a query the ORM builds each time.
+        """
+        table = connection.ops.quote_name(Workshop._meta.db_table)
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT changed_at FROM {table} WHERE id = %s AND organisation_id = %s",  # noqa: S608 - our own table name
+                [pk, organisation_id],
+            )
+            row = cursor.fetchone()
+        if row is None:
+            return None
+        changed_at = row[0]
+        if timezone.is_naive(changed_at):  # SQLite keeps UTC without a zone
+            changed_at = changed_at.replace(tzinfo=datetime.UTC)
+        return live_etag(pk, changed_at)
 
 
 class Workshop(models.Model):
@@ -189,6 +210,14 @@ class Group(models.Model):
     @property
     def has_dilemma(self) -> bool:
         return self.case_id is not None or self.own_dilemma
+
+    @property
+    def live_etag(self) -> str:
+        """The ETag of the group page's live section: it changes with the group, the phase and
+        the timer, not with the other groups' work."""
+        workshop = self.workshop
+        timer = workshop.timer_ends_at.timestamp() if workshop.timer_ends_at else 0
+        return f'"g{self.pk}-{self.changed_at.timestamp()}-{workshop.phase}-{timer}"'
 
 
 class Participant(models.Model):

@@ -22,6 +22,7 @@ from django_htmx.http import HttpResponseClientRefresh
 
 from kodeks.forms import client_address
 from kodeks.models import Point, User
+from kodeks.shortcuts import render_shared
 from kodeks.views import HtmxHttpRequest
 from workshops import domain, exports
 from workshops.forms import (
@@ -39,7 +40,7 @@ from workshops.forms import (
     TimerForm,
     WorkshopForm,
 )
-from workshops.models import Format, Group, Participant, Phase, Workshop, live_etag
+from workshops.models import Format, Group, Participant, Phase, Workshop
 from workshops.reports import build_report, report_groups, report_workshops
 from workshops.summaries import summarise
 
@@ -83,11 +84,7 @@ def _get_workshop_for_facilitator(request: HttpRequest, pk: int) -> Workshop:
 def _dashboard_etag(request: HttpRequest, pk: int) -> str | None:
     if not request.headers.get("HX-Request"):
         return None
-    workshops = Workshop.objects.for_organisation(request.user.organisation_id).filter(pk=pk)
-    try:
-        return live_etag(pk, workshops.values_list("changed_at", flat=True).get())
-    except Workshop.DoesNotExist:
-        return None
+    return Workshop.objects.live_etag(pk, organisation_id=request.user.organisation_id)
 
 
 @require_GET
@@ -173,9 +170,7 @@ def dashboard(request: HtmxHttpRequest, pk: int) -> HttpResponse:
         "workshop": workshop,
         "groups": groups,
         "phases": Phase,
-        "participant_count": SimpleLazyObject(
-            lambda: sum(group.member_count for group in groups)
-        ),
+        "participant_count": SimpleLazyObject(lambda: sum(group.member_count for group in groups)),
     }
     template_name = "workshops/dashboard.html"
     if request.htmx:
@@ -387,24 +382,35 @@ def join_workshop(request: HttpRequest, code: str) -> HttpResponse:
     return render(request, "workshops/join_workshop.html", {"workshop": workshop, "form": form})
 
 
-def _get_participant_for_group(request: HttpRequest, code: str, group_pk: int) -> Participant:
-    """The visitor's participant in this group, or 404: a session sees only its own group."""
+def _get_participant_for_group(
+    request: HttpRequest, code: str, group_pk: int, *, with_case: bool = True
+) -> Participant:
+    """The visitor's participant in this group, or 404: a session sees only its own group.
+
+    Read once per request: the ETag check and the view both ask. Writes need no case.
+    """
+    known = getattr(request, "_group_participant", None)
+    if known is not None and known.group_id == group_pk and known.workshop_code == code:
+        return known
     participant_ids = request.session.get(SESSION_KEY, {}).values()
     # A session holds one participant per workshop, so at most one matches: get() spares the
     # ordering that first() would add.
     participants = Participant.objects.filter(
         pk__in=participant_ids, workshop__join_code=code, group_id=group_pk
-    ).select_related("group__workshop", "group__case")
+    ).select_related("group__workshop", *(["group__case"] if with_case else []))
     try:
-        return participants.get()
+        participant = participants.get()
     except Participant.DoesNotExist:
         raise Http404 from None
+    participant.workshop_code = code
+    request._group_participant = participant
+    return participant
 
 
 def _get_editable_group(
     request: HttpRequest, code: str, group_pk: int
 ) -> tuple[Group, Participant]:
-    participant = _get_participant_for_group(request, code, group_pk)
+    participant = _get_participant_for_group(request, code, group_pk, with_case=False)
     if participant.group.workshop.is_closed:
         raise PermissionDenied(_("Workshoppen er lukket. Jeres resultat kan ikke længere ændres."))
     return participant.group, participant
@@ -417,7 +423,7 @@ def _group_etag(request: HttpRequest, code: str, group_pk: int) -> str | None:
         participant = _get_participant_for_group(request, code, group_pk)
     except Http404:
         return None
-    return participant.group.workshop.etag
+    return participant.group.live_etag
 
 
 def _group_context(group: Group, participant: Participant) -> dict:
@@ -458,6 +464,20 @@ def _group_context(group: Group, participant: Participant) -> dict:
     return context
 
 
+def _group_page_version(request: HtmxHttpRequest, group: Group) -> str | None:
+    """What the group page shows depends on, for rendering it once for the whole group.
+
+    None while members tag privately: then each sees their own tags. Groups that are done
+    also show what other groups tagged, so any change in the workshop counts.
+    """
+    workshop = group.workshop
+    if workshop.private_tagging and not group.revealed:
+        return None
+    seen_elsewhere = workshop.changed_at if group.done or workshop.is_closed else ""
+    path = request.get_full_path()
+    return f"{group.live_etag}:{seen_elsewhere}:{request.user.pk}:{request.LANGUAGE_CODE}:{path}"
+
+
 @never_cache
 @require_GET
 @vary_on_headers("HX-Request")
@@ -471,7 +491,12 @@ def group_page(request: HtmxHttpRequest, code: str, group_pk: int) -> HttpRespon
     template_name = "workshops/group.html"
     if request.htmx:
         template_name += "#live"
-    return render(request, template_name, _group_context(group, participant))
+    return render_shared(
+        request,
+        template_name,
+        lambda: _group_context(group, participant),
+        version=_group_page_version(request, group),
+    )
 
 
 def _group_response(request: HtmxHttpRequest, group: Group, participant: Participant, partial: str):
@@ -568,7 +593,8 @@ def tag_point(request: HtmxHttpRequest, code: str, group_pk: int) -> HttpRespons
 def tag_point_privately(request: HtmxHttpRequest, code: str, group_pk: int) -> HttpResponse:
     group, participant = _get_editable_group(request, code, group_pk)
     form = PointForm(request.POST, workshop=group.workshop)
-    if form.is_valid() and group.workshop.private_tagging:
+    # After the reveal the members' counts are final, and the group page is shared again.
+    if form.is_valid() and group.workshop.private_tagging and not group.revealed:
         domain.toggle_private_tag(participant, point=form.cleaned_data["point"])
     return _group_response(request, group, participant, "live")
 
