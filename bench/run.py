@@ -41,9 +41,9 @@ THROUGHPUT = [
     ("hello", "hello", "hello (baseline)"),
     ("gruppeside", "group", "participant group page"),
     ("dashboard-poll 304", "poll", "dashboard poll, unchanged (304)"),
-    ("dashboard", "dashboard", "dashboard, 50 groups"),
+    ("dashboard", "dashboard", "dashboard, {groups} groups"),
     ("noter gemt", "notes", "note autosave"),
-    ("HR-rapport", "report", "HR report, 10,000 workshops"),
+    ("HR-rapport", "report", "HR report, {closed:,} workshops"),
 ]
 # Share of hello's requests per second each must reach; the note save only on SQLite, where
 # a write costs no network round trip and no fsync of its own.
@@ -204,6 +204,7 @@ def run(arguments: argparse.Namespace) -> int:
 
         results = {}
         for name, phase, label in [*THROUGHPUT, ("hello", "hello", "hello again (baseline)")]:
+            label = label.format(groups=arguments.groups, closed=arguments.closed)
             print(f"Measuring {label}…", file=sys.stderr)
             users = arguments.report_users if phase == "report" else arguments.users
             if phase == "notes":

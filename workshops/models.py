@@ -32,6 +32,13 @@ def live_etag(workshop_pk: int, changed_at) -> str:
     return f'"w{workshop_pk}-{changed_at.timestamp()}"'
 
 
+def group_live_etag(group_pk: int, changed_at, phase: str, timer_ends_at) -> str:
+    """The ETag of a group page's live section: it changes with the group, the phase and the
+    timer, not with the other groups' work."""
+    timer = timer_ends_at.timestamp() if timer_ends_at else 0
+    return f'"g{group_pk}-{changed_at.timestamp()}-{phase}-{timer}"'
+
+
 class Format(models.TextChoices):
     ONBOARDING = "onboarding", _("Onboarding")
     SPARRING = "sparring", _("Chef/direktør-sparring")
@@ -213,11 +220,8 @@ class Group(models.Model):
 
     @property
     def live_etag(self) -> str:
-        """The ETag of the group page's live section: it changes with the group, the phase and
-        the timer, not with the other groups' work."""
         workshop = self.workshop
-        timer = workshop.timer_ends_at.timestamp() if workshop.timer_ends_at else 0
-        return f'"g{self.pk}-{self.changed_at.timestamp()}-{workshop.phase}-{timer}"'
+        return group_live_etag(self.pk, self.changed_at, workshop.phase, workshop.timer_ends_at)
 
 
 class Participant(models.Model):

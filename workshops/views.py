@@ -1,6 +1,8 @@
 from __future__ import annotations
 
+import datetime
 from collections import defaultdict
+from dataclasses import dataclass
 from functools import wraps
 
 import segno
@@ -40,7 +42,7 @@ from workshops.forms import (
     TimerForm,
     WorkshopForm,
 )
-from workshops.models import Format, Group, Participant, Phase, Workshop
+from workshops.models import Format, Group, Participant, Phase, Workshop, group_live_etag
 from workshops.reports import build_report, report_groups, report_workshops
 from workshops.summaries import summarise
 
@@ -382,29 +384,60 @@ def join_workshop(request: HttpRequest, code: str) -> HttpResponse:
     return render(request, "workshops/join_workshop.html", {"workshop": workshop, "form": form})
 
 
+def _visitors_participants(request: HttpRequest, code: str, group_pk: int):
+    """The visitor's participant in this group, if any: a session sees only its own group."""
+    participant_ids = request.session.get(SESSION_KEY, {}).values()
+    return Participant.objects.filter(
+        pk__in=participant_ids, workshop__join_code=code, group_id=group_pk
+    )
+
+
 def _get_participant_for_group(
     request: HttpRequest, code: str, group_pk: int, *, with_case: bool = True
 ) -> Participant:
-    """The visitor's participant in this group, or 404: a session sees only its own group.
-
-    Read once per request: the ETag check and the view both ask. Writes need no case.
-    """
-    known = getattr(request, "_group_participant", None)
-    if known is not None and known.group_id == group_pk and known.workshop_code == code:
-        return known
-    participant_ids = request.session.get(SESSION_KEY, {}).values()
+    """The visitor's participant in this group with its group and workshop, or 404."""
+    participants = _visitors_participants(request, code, group_pk).select_related(
+        "group__workshop", *(["group__case"] if with_case else [])
+    )
     # A session holds one participant per workshop, so at most one matches: get() spares the
     # ordering that first() would add.
-    participants = Participant.objects.filter(
-        pk__in=participant_ids, workshop__join_code=code, group_id=group_pk
-    ).select_related("group__workshop", *(["group__case"] if with_case else []))
     try:
-        participant = participants.get()
+        return participants.get()
     except Participant.DoesNotExist:
         raise Http404 from None
-    participant.workshop_code = code
-    request._group_participant = participant
-    return participant
+
+
+@dataclass(frozen=True)
+class GroupPageState:
+    """What decides how a member's group page looks, read without loading the page itself."""
+
+    group_pk: int
+    changed_at: datetime.datetime
+    revealed: bool
+    done: bool
+    phase: str
+    timer_ends_at: datetime.datetime | None
+    private_tagging: bool
+    workshop_changed_at: datetime.datetime
+
+    @property
+    def etag(self) -> str:
+        return group_live_etag(self.group_pk, self.changed_at, self.phase, self.timer_ends_at)
+
+
+def _group_page_state(request: HttpRequest, code: str, group_pk: int) -> GroupPageState | None:
+    """Read once per request: the ETag check and the view both ask."""
+    if not hasattr(request, "_group_page_state"):
+        fields = ("group__changed_at", "group__revealed", "group__done", "workshop__phase")
+        fields += ("workshop__timer_ends_at", "workshop__private_tagging")
+        rows = (
+            _visitors_participants(request, code, group_pk)
+            .order_by()
+            .values_list("group", *fields, "workshop__changed_at")
+        )
+        row = next(iter(rows), None)
+        request._group_page_state = None if row is None else GroupPageState(*row)
+    return request._group_page_state
 
 
 def _get_editable_group(
@@ -419,11 +452,8 @@ def _get_editable_group(
 def _group_etag(request: HttpRequest, code: str, group_pk: int) -> str | None:
     if not request.headers.get("HX-Request"):
         return None
-    try:
-        participant = _get_participant_for_group(request, code, group_pk)
-    except Http404:
-        return None
-    return participant.group.live_etag
+    state = _group_page_state(request, code, group_pk)
+    return None if state is None else state.etag
 
 
 def _group_context(group: Group, participant: Participant) -> dict:
@@ -464,18 +494,17 @@ def _group_context(group: Group, participant: Participant) -> dict:
     return context
 
 
-def _group_page_version(request: HtmxHttpRequest, group: Group) -> str | None:
+def _group_page_version(request: HtmxHttpRequest, state: GroupPageState) -> str | None:
     """What the group page shows depends on, for rendering it once for the whole group.
 
     None while members tag privately: then each sees their own tags. Groups that are done
     also show what other groups tagged, so any change in the workshop counts.
     """
-    workshop = group.workshop
-    if workshop.private_tagging and not group.revealed:
+    if state.private_tagging and not state.revealed:
         return None
-    seen_elsewhere = workshop.changed_at if group.done or workshop.is_closed else ""
+    elsewhere = state.workshop_changed_at if state.done or state.phase == Phase.CLOSED else ""
     path = request.get_full_path()
-    return f"{group.live_etag}:{seen_elsewhere}:{request.user.pk}:{request.LANGUAGE_CODE}:{path}"
+    return f"{state.etag}:{elsewhere}:{request.user.pk}:{request.LANGUAGE_CODE}:{path}"
 
 
 @never_cache
@@ -483,19 +512,22 @@ def _group_page_version(request: HtmxHttpRequest, group: Group) -> str | None:
 @vary_on_headers("HX-Request")
 @condition(etag_func=_group_etag)
 def group_page(request: HtmxHttpRequest, code: str, group_pk: int) -> HttpResponse:
-    participant = _get_participant_for_group(request, code, group_pk)
-    group = participant.group
-    if request.htmx and request.GET.get("fase") not in {None, group.workshop.phase}:
+    state = _group_page_state(request, code, group_pk)
+    if state is None:
+        raise Http404
+    if request.htmx and request.GET.get("fase") not in {None, state.phase}:
         # The phase moved on: the page as a whole changes (e.g. read-only when closed).
         return HttpResponseClientRefresh()
     template_name = "workshops/group.html"
     if request.htmx:
         template_name += "#live"
+
+    def context() -> dict:
+        participant = _get_participant_for_group(request, code, group_pk)
+        return _group_context(participant.group, participant)
+
     return render_shared(
-        request,
-        template_name,
-        lambda: _group_context(group, participant),
-        version=_group_page_version(request, group),
+        request, template_name, context, version=_group_page_version(request, state)
     )
 
 

@@ -1,9 +1,16 @@
 from __future__ import annotations
 
+import re
+
 import pytest
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
 
 from cases.models import Case
 from kodeks.models import Codex, Point
+from kodeks.shortcuts import CSRF_PLACEHOLDER
+from tests.conftest import count_queries
 from tests.workshops.conftest import duty, join, make_workshop, participant_of
 from workshops import domain
 from workshops.models import Group, Phase
@@ -267,8 +274,6 @@ def test_outsider_writes_change_nothing(jonas, sofie, group1):
 
 
 def test_group_page_queries_do_not_grow_with_the_pool(content, alice, django_assert_num_queries):
-    from tests.conftest import count_queries
-
     small = make_workshop(alice, pool=list(Case.objects.public()[:2]))
     large = make_workshop(alice, pool=list(Case.objects.public()[:20]))
     small_group, large_group = small.groups.first(), large.groups.first()
@@ -276,3 +281,103 @@ def test_group_page_queries_do_not_grow_with_the_pool(content, alice, django_ass
     queries = count_queries(small_client, url(small_group))
     with django_assert_num_queries(queries):
         large_client.get(url(large_group))
+
+
+def strict_member(workshop, group) -> Client:
+    """A member whose browser must send a valid CSRF token, as real browsers are held to."""
+    client = Client(enforce_csrf_checks=True)
+    page = client.get(f"/deltag/{workshop.join_code}/").content.decode()
+    response = client.post(
+        f"/deltag/{workshop.join_code}/",
+        {"group": group.pk, "display_name": "", "csrfmiddlewaretoken": csrf_token_in(page)},
+    )
+    assert response.status_code == 302
+    return client
+
+
+def csrf_token_in(html: str) -> str:
+    return re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html).group(1)
+
+
+def test_members_share_one_render_of_the_page_with_their_own_csrf_tokens(workshop, group1):
+    first, second = strict_member(workshop, group1), strict_member(workshop, group1)
+    rendering = count_queries(first, url(group1))
+    with CaptureQueriesContext(connection) as cached:
+        second_page = second.get(url(group1)).content.decode()
+    assert len(cached) < rendering
+    first_page = first.get(url(group1)).content.decode()
+    assert CSRF_PLACEHOLDER not in first_page + second_page
+    first_token, second_token = csrf_token_in(first_page), csrf_token_in(second_page)
+    # A token from the other member's page is refused; each member's own is accepted.
+    tag = {"point": duty(2).pk}
+    assert (
+        second.post(url(group1, "tag/"), {**tag, "csrfmiddlewaretoken": first_token}).status_code
+        == 403
+    )
+    assert (
+        second.post(url(group1, "tag/"), {**tag, "csrfmiddlewaretoken": second_token}).status_code
+        == 302
+    )
+    assert list(group1.tags.all()) == [duty(2)]
+
+
+def pressed(html: str, point: Point, kind: str = "tag") -> bool:
+    button = re.search(rf'id="{kind}-{point.pk}"[^>]*aria-pressed="(\w+)"', html)
+    return button.group(1) == "true"
+
+
+def test_a_change_by_one_member_reaches_the_others_page(mette, workshop, group1):
+    anders = join(workshop, group1, "Anders")
+    assert not pressed(anders.get(url(group1)).content.decode(), duty(3))
+    mette.post(url(group1, "tag/"), {"point": duty(3).pk})
+    assert pressed(anders.get(url(group1)).content.decode(), duty(3))
+    mette.post(url(group1, "noter/"), {"notes": "Vi spørger juristen", "version": 0})
+    assert "Vi spørger juristen" in anders.get(url(group1)).content.decode()
+
+
+def test_private_tags_are_not_shared_before_the_reveal(content, alice):
+    workshop = make_workshop(alice, private_tagging=True)
+    group = workshop.groups.first()
+    anna, bo = join(workshop, group), join(workshop, group)
+    anna.post(url(group, "privat-tag/"), {"point": duty(1).pk})
+    bo.post(url(group, "privat-tag/"), {"point": duty(2).pk})
+    anna_page, bo_page = anna.get(url(group)).content.decode(), bo.get(url(group)).content.decode()
+    assert pressed(anna_page, duty(1), "private") and not pressed(anna_page, duty(2), "private")
+    assert pressed(bo_page, duty(2), "private") and not pressed(bo_page, duty(1), "private")
+
+
+def test_private_tags_are_final_once_revealed(content, alice):
+    workshop = make_workshop(alice, private_tagging=True)
+    group = workshop.groups.first()
+    anna = join(workshop, group)
+    anna.post(url(group, "privat-tag/"), {"point": duty(1).pk})
+    anna.post(url(group, "vis-tags/"))
+    anna.post(url(group, "privat-tag/"), {"point": duty(4).pk})
+    assert domain.private_tag_counts(group) == {duty(1).pk: 1}
+
+
+def test_another_groups_work_leaves_the_poll_unchanged_but_the_timer_does_not(
+    mette, jonas, workshop, group1, group2
+):
+    poll = url(group1) + "?fase=intro"
+    etag = mette.get(poll, headers=HTMX)["ETag"]
+    jonas.post(url(group2, "tag/"), {"point": duty(1).pk})
+    jonas.post(url(group2, "noter/"), {"notes": "Gruppe 2 skriver", "version": 0})
+    assert mette.get(poll, headers={**HTMX, "If-None-Match": etag}).status_code == 304
+    domain.set_timer(workshop, minutes=5)
+    response = mette.get(poll, headers={**HTMX, "If-None-Match": etag})
+    assert response.status_code == 200
+    assert "data-countdown=" in response.content.decode()
+
+
+def test_group_page_queries_are_the_same_for_a_small_and_a_large_workshop(content, alice):
+    sizes = []
+    for groups, members in [(2, 1), (20, 5)]:
+        workshop = make_workshop(alice, groups=groups)
+        for group in workshop.groups.all():
+            domain.choose_case(group, case=workshop.pool.first())
+            for number in (1, 2, 3):
+                domain.toggle_tag(group, point=duty(number))
+            clients = [join(workshop, group) for _ in range(members)]
+        sizes.append(count_queries(clients[0], url(group)))
+    assert sizes[0] == sizes[1]
