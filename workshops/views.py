@@ -166,18 +166,29 @@ def _dashboard_groups(workshop: Workshop) -> list[Group]:
 @vary_on_headers("HX-Request")
 @condition(etag_func=_dashboard_etag)
 def dashboard(request: HtmxHttpRequest, pk: int) -> HttpResponse:
-    workshop = _get_workshop_for_facilitator(request, pk)
-    groups = SimpleLazyObject(lambda: _dashboard_groups(workshop))
-    context = {
-        "workshop": workshop,
-        "groups": groups,
-        "phases": Phase,
-        "participant_count": SimpleLazyObject(lambda: sum(group.member_count for group in groups)),
-    }
+    etag = Workshop.objects.live_etag(pk, organisation_id=request.user.organisation_id)
+    if etag is None:
+        raise Http404
     template_name = "workshops/dashboard.html"
     if request.htmx:
         template_name += "#live"
-    return render(request, template_name, context)
+
+    def context() -> dict:
+        workshop = _get_workshop_for_facilitator(request, pk)
+        groups = SimpleLazyObject(lambda: _dashboard_groups(workshop))
+        return {
+            "workshop": workshop,
+            "groups": groups,
+            "phases": Phase,
+            "participant_count": SimpleLazyObject(
+                lambda: sum(group.member_count for group in groups)
+            ),
+        }
+
+    # Everything in the workshop changes its ETag; the page also names the user and the host.
+    where = f"{request.get_host()}{request.get_full_path()}"
+    version = f"{etag}:{request.user.pk}:{request.LANGUAGE_CODE}:{where}"
+    return render_shared(request, template_name, context, version=version)
 
 
 @require_POST

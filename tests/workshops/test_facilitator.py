@@ -3,12 +3,15 @@ from __future__ import annotations
 import datetime
 
 import pytest
+from django.test import Client
 from django.urls import reverse
 
 from cases.models import Case
-from kodeks.models import Codex, Point
+from kodeks.models import Codex, Point, User
+from kodeks.shortcuts import CSRF_PLACEHOLDER
 from tests.conftest import count_queries
 from tests.workshops.conftest import join, make_workshop
+from tests.workshops.test_group import csrf_token_in
 from workshops import domain
 from workshops.models import Format, Phase, Workshop
 
@@ -307,3 +310,23 @@ def test_case_choice_from_another_organisation_is_impossible(content, alice, cha
     )
     assert not form.is_valid()
     assert "pool_cases" in form.errors
+
+
+def test_dashboard_shows_each_change_and_each_facilitator_their_own_page(
+    client, alice, aarhus, workshop, group1
+):
+    client.force_login(alice)
+    first = client.get(workshop.get_absolute_url()).content.decode()
+    assert "0 deltagere" in first and "Log ud (alice)" in first
+    join(workshop, group1)
+    domain.toggle_tag(group1, point=Point.objects.get_by_natural_key(Codex.DUTIES, 4))
+    second = client.get(workshop.get_absolute_url()).content.decode()
+    assert "1 deltager" in second and "4. Udvikling og samarbejde" in second
+    colleague = Client()
+    colleague.force_login(
+        User.objects.create_user("dorthe", organisation=aarhus, role=User.Role.FACILITATOR)
+    )
+    theirs = colleague.get(workshop.get_absolute_url()).content.decode()
+    assert "Log ud (dorthe)" in theirs and "Log ud (alice)" not in theirs
+    assert csrf_token_in(theirs) != csrf_token_in(second)
+    assert CSRF_PLACEHOLDER not in theirs + second
