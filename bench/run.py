@@ -66,7 +66,8 @@ class Budget:
         return self.value <= self.limit if self.at_most else self.value >= self.limit
 
     def as_dict(self) -> dict:
-        return {"name": self.name, "value": self.value, "limit": self.limit, "met": self.met}
+        value = round(self.value, 4)
+        return {"name": self.name, "value": value, "limit": self.limit, "met": self.met}
 
 
 def load(plan_path: Path, phase: str, **options) -> dict:
@@ -241,7 +242,7 @@ def run(arguments: argparse.Namespace) -> int:
         ratio = figures["rps"] / figures["hello_rps"]
         limit = ratio_budgets.get(figures["name"])
         if limit is not None:
-            budgets.append(Budget(f"{label} ÷ hello", round(ratio, 3), limit))
+            budgets.append(Budget(f"{label} ÷ hello", ratio, limit))
         budgets.append(Budget(f"{label}: errors", figures["errors"], 0, at_most=True))
         rows.append(
             {
@@ -280,7 +281,7 @@ def run(arguments: argparse.Namespace) -> int:
     print_table(database, rows, export, realistic)
     missed = [budget for budget in budgets if not budget.met]
     for budget in missed:
-        print(f"MISSED: {budget.name} = {budget.value} (limit {budget.limit})")
+        print(f"MISSED: {budget.name} = {budget.value:.4g} (limit {budget.limit})")
     outcomes = [*hellos, *results.values(), realistic]
     for sample in {sample for outcome in outcomes for sample in outcome["error_samples"]}:
         print(f"error: {sample}")

@@ -108,14 +108,13 @@ def join_workshop(workshop: Workshop, *, display_name: str, group: Group | None)
 
 
 def _changed(group: Group) -> None:
-    """Mark the group and its workshop changed, for the live views' ETags.
+    """Mark the group changed, for the live views' ETags; the dashboard's follows its groups.
 
-    The workflows that call this run in one transaction, so their rows and the time stamps
+    The workflows that call this run in one transaction, so their rows and the time stamp
     move together and SQLite takes its write lock once.
     """
     group.changed_at = timezone.now()
     Group.objects.filter(pk=group.pk).update(changed_at=group.changed_at)
-    group.workshop.touch()
 
 
 @transaction.atomic
@@ -151,12 +150,9 @@ def save_notes(group: Group, *, text: str, version: int) -> int:
     exactly one wins, whichever app server or database serves them.
     """
     changed_at = timezone.now()
-    with transaction.atomic():
-        updated = Group.objects.filter(pk=group.pk, notes_version=version).update(
-            notes=text, notes_version=F("notes_version") + 1, changed_at=changed_at
-        )
-        if updated:
-            group.workshop.touch()
+    updated = Group.objects.filter(pk=group.pk, notes_version=version).update(
+        notes=text, notes_version=F("notes_version") + 1, changed_at=changed_at
+    )
     if not updated:
         raise NotesConflict(Group.objects.get(pk=group.pk))
     group.notes, group.notes_version, group.changed_at = text, version + 1, changed_at

@@ -178,6 +178,7 @@ def dashboard(request: HtmxHttpRequest, pk: int) -> HttpResponse:
         groups = SimpleLazyObject(lambda: _dashboard_groups(workshop))
         return {
             "workshop": workshop,
+            "etag": etag,
             "groups": groups,
             "phases": Phase,
             "participant_count": SimpleLazyObject(
@@ -185,7 +186,8 @@ def dashboard(request: HtmxHttpRequest, pk: int) -> HttpResponse:
             ),
         }
 
-    # Everything in the workshop changes its ETag; the page also names the user and the host.
+    # Every change in the workshop or its groups changes the ETag; the page also names the
+    # user and the host.
     where = f"{request.get_host()}{request.get_full_path()}"
     version = f"{etag}:{request.user.pk}:{request.LANGUAGE_CODE}:{where}"
     return render_shared(request, template_name, context, version=version)
@@ -429,7 +431,6 @@ class GroupPageState:
     phase: str
     timer_ends_at: datetime.datetime | None
     private_tagging: bool
-    workshop_changed_at: datetime.datetime
 
     @property
     def etag(self) -> str:
@@ -442,9 +443,7 @@ def _group_page_state(request: HttpRequest, code: str, group_pk: int) -> GroupPa
         fields = ("group__changed_at", "group__revealed", "group__done", "workshop__phase")
         fields += ("workshop__timer_ends_at", "workshop__private_tagging")
         rows = (
-            _visitors_participants(request, code, group_pk)
-            .order_by()
-            .values_list("group", *fields, "workshop__changed_at")
+            _visitors_participants(request, code, group_pk).order_by().values_list("group", *fields)
         )
         row = next(iter(rows), None)
         request._group_page_state = None if row is None else GroupPageState(*row)
@@ -508,14 +507,13 @@ def _group_context(group: Group, participant: Participant) -> dict:
 def _group_page_version(request: HtmxHttpRequest, state: GroupPageState) -> str | None:
     """What the group page shows depends on, for rendering it once for the whole group.
 
-    None while members tag privately: then each sees their own tags. Groups that are done
-    also show what other groups tagged, so any change in the workshop counts.
+    None while members tag privately: then each sees their own tags. What other groups
+    tagged on the same case, shown once a group is done, may be up to a minute old.
     """
     if state.private_tagging and not state.revealed:
         return None
-    elsewhere = state.workshop_changed_at if state.done or state.phase == Phase.CLOSED else ""
     path = request.get_full_path()
-    return f"{state.etag}:{elsewhere}:{request.user.pk}:{request.LANGUAGE_CODE}:{path}"
+    return f"{state.etag}:{request.user.pk}:{request.LANGUAGE_CODE}:{path}"
 
 
 @never_cache
