@@ -185,6 +185,7 @@ TEMPLATES = [
 ]
 
 AUTH_USER_MODEL = "kodeks.User"
+AUTHENTICATION_BACKENDS = ["kodeks.backends.UserBackend"]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
