@@ -99,6 +99,7 @@ class Visitor(FastHttpUser):
     wait_time = constant(0)
     plan: dict = {}
     numbers = itertools.count()
+    etag = ""
 
     def on_start(self) -> None:
         self.number = next(Visitor.numbers)
@@ -120,6 +121,14 @@ class Visitor(FastHttpUser):
             else:
                 response.success()
             return response
+
+    def poll(self, name: str, path: str, headers: dict) -> None:
+        """Ask a live view, as the page does, with the ETag of what it already shows."""
+        headers = {**headers, **HTMX}
+        if self.etag:
+            headers["If-None-Match"] = self.etag
+        response = self.expect(name, path, {200, 304}, headers=headers)
+        self.etag = (response.headers or {}).get("ETag", self.etag)
 
 
 class Participant(Visitor):
@@ -188,7 +197,7 @@ class Hello(Visitor):
 
 class UnchangedPoll(Visitor):
     @task
-    def poll(self) -> None:
+    def unchanged_poll(self) -> None:
         headers = {
             **cookies(self.plan["facilitator_session"]),
             **HTMX,
@@ -220,18 +229,12 @@ class PollingMember(Participant):
 
     def on_start(self) -> None:
         super().on_start()
-        self.etag = ""
         gevent.sleep(random.uniform(0, 5))
         self.next_save = time.monotonic() + random.uniform(0, 30)
 
     @task
-    def poll(self) -> None:
-        headers = {**self.headers, **HTMX}
-        if self.etag:
-            headers["If-None-Match"] = self.etag
-        path = f"{self.me['group']}?fase={self.plan['phase']}"
-        response = self.expect("deltager-poll", path, {200, 304}, headers=headers)
-        self.etag = response.headers.get("ETag", self.etag) if response.headers else self.etag
+    def poll_and_save(self) -> None:
+        self.poll("deltager-poll", f"{self.me['group']}?fase={self.plan['phase']}", self.headers)
         if time.monotonic() >= self.next_save:
             self.next_save += 30
             self.save_notes("deltager-noter", conflicts_allowed=True)
@@ -245,18 +248,12 @@ class PollingDashboard(Visitor):
 
     def on_start(self) -> None:
         super().on_start()
-        self.etag = ""
         gevent.sleep(random.uniform(0, 3))
 
     @task
-    def poll(self) -> None:
-        headers = {**cookies(self.plan["facilitator_session"]), **HTMX}
-        if self.etag:
-            headers["If-None-Match"] = self.etag
-        response = self.expect(
-            "dashboard-poll", self.plan["dashboard"], {200, 304}, headers=headers
-        )
-        self.etag = response.headers.get("ETag", self.etag) if response.headers else self.etag
+    def poll_dashboard(self) -> None:
+        headers = cookies(self.plan["facilitator_session"])
+        self.poll("dashboard-poll", self.plan["dashboard"], headers)
 
 
 PHASES = {

@@ -83,10 +83,18 @@ def _get_workshop_for_facilitator(request: HttpRequest, pk: int) -> Workshop:
     return get_object_or_404(workshops.select_related("codex", "focus_point", "series"), pk=pk)
 
 
+def _workshop_etag(request: HttpRequest, pk: int) -> str | None:
+    """Read once per request: the ETag check and the view both ask."""
+    if not hasattr(request, "_workshop_etag"):
+        organisation_id = request.user.organisation_id
+        request._workshop_etag = Workshop.objects.live_etag(pk, organisation_id=organisation_id)
+    return request._workshop_etag
+
+
 def _dashboard_etag(request: HttpRequest, pk: int) -> str | None:
     if not request.headers.get("HX-Request"):
         return None
-    return Workshop.objects.live_etag(pk, organisation_id=request.user.organisation_id)
+    return _workshop_etag(request, pk)
 
 
 @require_GET
@@ -166,7 +174,7 @@ def _dashboard_groups(workshop: Workshop) -> list[Group]:
 @vary_on_headers("HX-Request")
 @condition(etag_func=_dashboard_etag)
 def dashboard(request: HtmxHttpRequest, pk: int) -> HttpResponse:
-    etag = Workshop.objects.live_etag(pk, organisation_id=request.user.organisation_id)
+    etag = _workshop_etag(request, pk)
     if etag is None:
         raise Http404
     template_name = "workshops/dashboard.html"
@@ -427,7 +435,6 @@ class GroupPageState:
     group_pk: int
     changed_at: datetime.datetime
     revealed: bool
-    done: bool
     phase: str
     timer_ends_at: datetime.datetime | None
     private_tagging: bool
@@ -440,7 +447,7 @@ class GroupPageState:
 def _group_page_state(request: HttpRequest, code: str, group_pk: int) -> GroupPageState | None:
     """Read once per request: the ETag check and the view both ask."""
     if not hasattr(request, "_group_page_state"):
-        fields = ("group__changed_at", "group__revealed", "group__done", "workshop__phase")
+        fields = ("group__changed_at", "group__revealed", "workshop__phase")
         fields += ("workshop__timer_ends_at", "workshop__private_tagging")
         rows = (
             _visitors_participants(request, code, group_pk).order_by().values_list("group", *fields)
