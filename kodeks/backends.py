@@ -1,8 +1,44 @@
 from __future__ import annotations
 
+from functools import cache
+
 from django.contrib.auth.backends import ModelBackend
+from django.db import connection
 
 from kodeks.models import User
+
+USER_QUERY = (
+    "SELECT id, password, last_login, is_superuser, username, first_name, last_name, email,"
+    " is_staff, is_active, date_joined, organisation_id, role FROM kodeks_user WHERE id = %s"
+)
+USER_COLUMNS = (
+    "id",
+    "password",
+    "last_login",
+    "is_superuser",
+    "username",
+    "first_name",
+    "last_name",
+    "email",
+    "is_staff",
+    "is_active",
+    "date_joined",
+    "organisation_id",
+    "role",
+)
+
+
+@cache
+def _converters(vendor: str) -> list[tuple]:
+    """Per column, what the ORM would do to a value read from this database (e.g. SQLite's
+    0/1 to bool, its zoneless timestamps to UTC)."""
+    converters = []
+    for column in USER_COLUMNS:
+        field = User._meta.get_field(column)
+        expression = field.get_col(User._meta.db_table)
+        functions = connection.ops.get_db_converters(expression)
+        converters.append((expression, functions + field.get_db_converters(connection)))
+    return converters
 
 
 class UserBackend(ModelBackend):
@@ -13,6 +49,15 @@ class UserBackend(ModelBackend):
     """
 
     def get_user(self, user_id):
-        users = User.objects.raw("SELECT * FROM kodeks_user WHERE id = %s", [user_id])
-        user = next(iter(users), None)
-        return user if user is not None and self.user_can_authenticate(user) else None
+        with connection.cursor() as cursor:
+            cursor.execute(USER_QUERY, [user_id])
+            row = cursor.fetchone()
+        if row is None:
+            return None
+        values = []
+        for value, (expression, functions) in zip(row, _converters(connection.vendor), strict=True):
+            for function in functions:
+                value = function(value, expression, connection)
+            values.append(value)
+        user = User.from_db(connection.alias, USER_COLUMNS, values)
+        return user if self.user_can_authenticate(user) else None

@@ -186,6 +186,7 @@ TEMPLATES = [
 
 AUTH_USER_MODEL = "kodeks.User"
 AUTHENTICATION_BACKENDS = ["kodeks.backends.UserBackend"]
+SESSION_ENGINE = "kodeks.sessions"
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},

@@ -1,8 +1,6 @@
 from __future__ import annotations
 
-import datetime
 from collections import defaultdict
-from dataclasses import dataclass
 from functools import wraps
 
 import segno
@@ -42,7 +40,7 @@ from workshops.forms import (
     TimerForm,
     WorkshopForm,
 )
-from workshops.models import Format, Group, Participant, Phase, Workshop, group_live_etag
+from workshops.models import Format, Group, GroupState, Participant, Phase, Workshop
 from workshops.reports import build_report, report_groups, report_workshops
 from workshops.summaries import summarise
 
@@ -428,33 +426,14 @@ def _get_participant_for_group(
         raise Http404 from None
 
 
-@dataclass(frozen=True)
-class GroupPageState:
-    """What decides how a member's group page looks, read without loading the page itself."""
-
-    group_pk: int
-    changed_at: datetime.datetime
-    revealed: bool
-    phase: str
-    timer_ends_at: datetime.datetime | None
-    private_tagging: bool
-
-    @property
-    def etag(self) -> str:
-        return group_live_etag(self.group_pk, self.changed_at, self.phase, self.timer_ends_at)
-
-
-def _group_page_state(request: HttpRequest, code: str, group_pk: int) -> GroupPageState | None:
+def _group_state(request: HttpRequest, code: str, group_pk: int) -> GroupState | None:
     """Read once per request: the ETag check and the view both ask."""
-    if not hasattr(request, "_group_page_state"):
-        fields = ("group__changed_at", "group__revealed", "workshop__phase")
-        fields += ("workshop__timer_ends_at", "workshop__private_tagging")
-        rows = (
-            _visitors_participants(request, code, group_pk).order_by().values_list("group", *fields)
+    if not hasattr(request, "_group_state"):
+        participant_ids = request.session.get(SESSION_KEY, {}).values()
+        request._group_state = Group.objects.state_for_member(
+            group_pk, join_code=code, participant_ids=participant_ids
         )
-        row = next(iter(rows), None)
-        request._group_page_state = None if row is None else GroupPageState(*row)
-    return request._group_page_state
+    return request._group_state
 
 
 def _get_editable_group(
@@ -469,7 +448,7 @@ def _get_editable_group(
 def _group_etag(request: HttpRequest, code: str, group_pk: int) -> str | None:
     if not request.headers.get("HX-Request"):
         return None
-    state = _group_page_state(request, code, group_pk)
+    state = _group_state(request, code, group_pk)
     return None if state is None else state.etag
 
 
@@ -511,7 +490,7 @@ def _group_context(group: Group, participant: Participant) -> dict:
     return context
 
 
-def _group_page_version(request: HtmxHttpRequest, state: GroupPageState) -> str | None:
+def _group_page_version(request: HtmxHttpRequest, state: GroupState) -> str | None:
     """What the group page shows depends on, for rendering it once for the whole group.
 
     None while members tag privately: then each sees their own tags. What other groups
@@ -528,7 +507,7 @@ def _group_page_version(request: HtmxHttpRequest, state: GroupPageState) -> str 
 @vary_on_headers("HX-Request")
 @condition(etag_func=_group_etag)
 def group_page(request: HtmxHttpRequest, code: str, group_pk: int) -> HttpResponse:
-    state = _group_page_state(request, code, group_pk)
+    state = _group_state(request, code, group_pk)
     if state is None:
         raise Http404
     if request.htmx and request.GET.get("fase") not in {None, state.phase}:
