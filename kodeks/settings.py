@@ -74,7 +74,7 @@ def database_from_url(url: str) -> dict:
         except ValueError as error:
             raise ImproperlyConfigured(f"DATABASE_URL has a bad port: {error}.") from None
         return {
-            "ENGINE": "django.db.backends.postgresql",
+            "ENGINE": "kodeks.postgresql",
             "NAME": name,
             "USER": unquote(parts.username or ""),
             "PASSWORD": unquote(parts.password or ""),
@@ -82,6 +82,10 @@ def database_from_url(url: str) -> dict:
             "PORT": str(port or ""),
             "CONN_MAX_AGE": 60,
             "CONN_HEALTH_CHECKS": True,
+            # The queries every phone and dashboard repeat are planned once per connection:
+            # with parameters bound on the server, psycopg prepares a query on its fifth run.
+            # Needs direct connections (no transaction-pooling PgBouncer in between).
+            "OPTIONS": {"server_side_binding": True, "prepare_threshold": 5},
         }
     raise ImproperlyConfigured(
         f"DATABASE_URL must start with sqlite:// or postgres://, not {parts.scheme or url!r}."

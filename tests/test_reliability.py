@@ -177,3 +177,39 @@ def test_join_throttle_holds_across_two_app_servers(tmp_path, database_url):
     assert statuses[10:] == [429] * (WRONG_CODES - 10)
     assert joined == "0"
     assert code not in {f"{n:08d}".replace("0", "Z") for n in range(WRONG_CODES)}
+
+
+def test_connections_the_database_dropped_are_replaced_unseen(tmp_path):
+    """The database restarts, or drops connections: no visitor sees an error for it."""
+    import psycopg
+
+    with postgres_database() as url, production_server(tmp_path, url) as server:
+        _pk, code, group_pk = workshop_on(server)
+        member = HttpClient(server.url)
+        join_group(member, code, group_pk)
+        page = f"/deltag/{code}/gruppe/{group_pk}/"
+
+        def visit_at_once() -> list[int]:
+            """Eight visits at a time, so that each of the server's threads is busy."""
+            statuses = []
+
+            def visit() -> None:
+                visitor = HttpClient(server.url)
+                visitor.cookies = dict(member.cookies)
+                statuses.extend(visitor.get(page)[0] for _ in range(5))
+
+            threads = [threading.Thread(target=visit) for _ in range(8)]
+            for thread in threads:
+                thread.start()
+            for thread in threads:
+                thread.join()
+            return statuses
+
+        assert visit_at_once() == [200] * 40
+        with psycopg.connect(url, autocommit=True) as admin:
+            dropped = admin.execute(
+                "SELECT count(*) FROM pg_stat_activity, pg_terminate_backend(pid)"
+                " WHERE datname = current_database() AND pid <> pg_backend_pid()"
+            ).fetchone()[0]
+        assert dropped >= 2  # the server's threads' connections
+        assert visit_at_once() == [200] * 40
