@@ -24,7 +24,7 @@ import urllib.parse  # noqa: E402
 from collections import Counter, defaultdict  # noqa: E402
 
 import gevent  # noqa: E402
-from locust import FastHttpUser, constant, constant_pacing, task  # noqa: E402
+from locust import FastHttpUser, constant, task  # noqa: E402
 from locust.env import Environment  # noqa: E402
 
 VERSION = re.compile(rb'name="version" value="(\d+)"')
@@ -221,15 +221,32 @@ class Report(Visitor):
         self.expect("HR-rapport", "/rapporter/", {200}, headers=headers, needle=b"<svg")
 
 
-class PollingMember(Participant):
+class Paced(Visitor):
+    """Acts every `every` seconds from a moment of its own, as phones that joined at different
+    times do. (Locust's constant_pacing counts from the spawn, which puts all users back in
+    step after the first round and turns the polls into bursts.)"""
+
+    abstract = True
+    every = 5.0
+
+    def on_start(self) -> None:
+        super().on_start()
+        self.due = time.monotonic() + random.uniform(0, self.every)
+        gevent.sleep(self.due - time.monotonic())
+
+    def wait_time(self) -> float:
+        self.due += self.every
+        return max(0.0, self.due - time.monotonic())
+
+
+class PollingMember(Paced, Participant):
     """A phone in the realistic workshop: polls every 5 s, autosaves notes every 30 s."""
 
-    wait_time = constant_pacing(5)
+    every = 5.0
     fixed_count = 250
 
     def on_start(self) -> None:
         super().on_start()
-        gevent.sleep(random.uniform(0, 5))
         self.next_save = time.monotonic() + random.uniform(0, 30)
 
     @task
@@ -240,15 +257,11 @@ class PollingMember(Participant):
             self.save_notes("deltager-noter", conflicts_allowed=True)
 
 
-class PollingDashboard(Visitor):
+class PollingDashboard(Paced):
     """A facilitator's dashboard in the realistic workshop: polls every 3 s."""
 
-    wait_time = constant_pacing(3)
+    every = 3.0
     fixed_count = 5
-
-    def on_start(self) -> None:
-        super().on_start()
-        gevent.sleep(random.uniform(0, 3))
 
     @task
     def poll_dashboard(self) -> None:
