@@ -19,6 +19,26 @@ from workshops.models import (
 
 MAX_GROUPS = 30
 TEXT_LIMIT = 20_000
+# Row ids are 64-bit; a number beyond that cannot name a row, and SQLite refuses to compare it.
+LARGEST_ID = 2**63 - 1
+
+
+class RowsField(forms.ModelMultipleChoiceField):
+    """Rows ticked in a list; a number no row can have is an unknown choice, like any other."""
+
+    def clean(self, value):
+        for choice in value or ():
+            try:
+                number = int(choice)
+            except (TypeError, ValueError):
+                continue
+            if abs(number) > LARGEST_ID:
+                raise forms.ValidationError(
+                    self.error_messages["invalid_choice"],
+                    code="invalid_choice",
+                    params={"value": choice},
+                )
+        return super().clean(value)
 
 
 class WorkshopForm(forms.Form):
@@ -37,14 +57,14 @@ class WorkshopForm(forms.Form):
         required=False,
         help_text=_("Lederteam: mødet handler om ét punkt i Kodeks for god ledelse."),
     )
-    pool_duties = forms.ModelMultipleChoiceField(
+    pool_duties = RowsField(
         label=_("Cases fra pligterne"),
         queryset=Point.objects.filter(codex__slug=Codex.DUTIES),
         required=False,
         widget=forms.CheckboxSelectMultiple,
         help_text=_("Alle cases under de valgte pligter kommer med."),
     )
-    pool_cases = forms.ModelMultipleChoiceField(
+    pool_cases = RowsField(
         label=_("Udvalgte cases"),
         queryset=Case.objects.none(),
         required=False,

@@ -134,6 +134,18 @@ def test_bad_workshop_form_keeps_what_was_typed(client, alice, content):
     assert Workshop.objects.count() == 0
 
 
+@pytest.mark.parametrize("number", ["99999999999999999999", "-99999999999999999999"])
+def test_a_choice_no_row_can_have_is_refused_not_a_crash(client, alice, content, number):
+    client.force_login(alice)
+    response = client.post(
+        reverse("workshops:create") + "?format=onboarding",
+        {"title": "Mit forløb", "date": "2026-12-01", "group_names": "A", "pool_duties": number},
+    )
+    html = response.content.decode()
+    assert response.status_code == 200 and "Marker en gyldig valgmulighed." in html
+    assert 'value="Mit forløb"' in html and Workshop.objects.count() == 0
+
+
 def test_workshop_needs_cases_or_own_dilemmas(client, alice, content):
     client.force_login(alice)
     response = client.post(
