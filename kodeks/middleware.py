@@ -3,14 +3,19 @@ from __future__ import annotations
 import time
 
 from django.conf import settings
+from django.contrib import auth
 from django.contrib.auth import logout
+from django.contrib.auth import middleware as auth_middleware
 from django.contrib.auth.signals import user_logged_in
 from django.contrib.auth.views import redirect_to_login
 from django.dispatch import receiver
 from django.shortcuts import redirect
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
+from django.utils.functional import SimpleLazyObject
 from django_htmx.http import HttpResponseClientRedirect
+
+from kodeks.backends import current_session
 
 LOGIN_AT = "login_at"
 SEEN_AT = "seen_at"
@@ -38,6 +43,23 @@ class LanguageMiddleware:
         response.headers.setdefault("Content-Language", language)
         patch_vary_headers(response, ["Cookie"])
         return response
+
+
+class AuthenticationMiddleware(auth_middleware.AuthenticationMiddleware):
+    """Django's, with the signed-in user taken from the session's own query where it came along
+    (kodeks.sessions); Django's checks of the session against the user stay as they are."""
+
+    def process_request(self, request) -> None:
+        super().process_request(request)
+        request.user = SimpleLazyObject(lambda: _signed_in_user(request))
+
+
+def _signed_in_user(request):
+    token = current_session.set(request.session)
+    try:
+        return auth.get_user(request)
+    finally:
+        current_session.reset(token)
 
 
 class StaffSessionMiddleware:

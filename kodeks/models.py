@@ -3,6 +3,7 @@ from __future__ import annotations
 import datetime
 
 from django.contrib.auth.models import AbstractUser
+from django.contrib.sessions.base_session import AbstractBaseSession
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
@@ -44,6 +45,22 @@ class User(AbstractUser):
     class Meta(AbstractUser.Meta):
         verbose_name = _("bruger")
         verbose_name_plural = _("brugere")
+
+
+class Session(AbstractBaseSession):
+    """A session that knows its signed-in user, so one query reads both on every request."""
+
+    # Without a database constraint: a session saved in the moment its user is deleted must not
+    # fail the request; it simply finds no user. Deleting a user deletes their sessions.
+    user = models.ForeignKey(
+        User, on_delete=models.CASCADE, null=True, db_constraint=False, related_name="+"
+    )
+
+    @classmethod
+    def get_session_store_class(cls):
+        from kodeks.sessions import SessionStore
+
+        return SessionStore
 
 
 LOGIN_COOL_OFF = datetime.timedelta(minutes=15)

@@ -84,7 +84,8 @@ def database_from_url(url: str) -> dict:
             "CONN_HEALTH_CHECKS": True,
             # The queries every phone and dashboard repeat are planned once per connection:
             # with parameters bound on the server, psycopg prepares a query on its fifth run.
-            # Needs direct connections (no transaction-pooling PgBouncer in between).
+            # Needs direct connections, session pooling, or PgBouncer ≥ 1.21 with
+            # max_prepared_statements set (README, Performance).
             "OPTIONS": {"server_side_binding": True, "prepare_threshold": 5},
         }
     raise ImproperlyConfigured(
@@ -160,7 +161,7 @@ MIDDLEWARE = [
     "kodeks.middleware.LanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
-    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "kodeks.middleware.AuthenticationMiddleware",
     "kodeks.middleware.StaffSessionMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
