@@ -36,7 +36,7 @@ class SessionStore(db.SessionStore):
     def create_model_instance(self, data: dict) -> Session:
         session = super().create_model_instance(data)
         user_id = str(data.get(SESSION_KEY, ""))
-        session.user_id = int(user_id) if user_id.isdigit() else None
+        session.user_id = int(user_id) if user_id.isdecimal() else None
         return session
 
     def load(self) -> dict:
