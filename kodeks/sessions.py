@@ -13,13 +13,13 @@ from django.contrib.sessions.backends import db
 from django.db import connection
 from django.utils import timezone
 
-from kodeks.backends import read_user
+from kodeks.backends import USER_COLUMNS, read_user
 from kodeks.models import Session, User
 
+# Built from our own column names, never from input.
+USER_SELECT = ", ".join(f"u.{column}" for column in USER_COLUMNS)
 SESSION_QUERY = (
-    "SELECT s.session_data, u.id, u.password, u.last_login, u.is_superuser, u.username,"
-    " u.first_name, u.last_name, u.email, u.is_staff, u.is_active, u.date_joined,"
-    " u.organisation_id, u.role"
+    f"SELECT s.session_data, {USER_SELECT}"  # noqa: S608  # nosec B608
     " FROM kodeks_session s LEFT JOIN kodeks_user u ON u.id = s.user_id"
     " WHERE s.session_key = %s AND s.expire_date > %s"
 )
