@@ -102,6 +102,9 @@ def gunicorn(env: dict, *, workers: int = 1, threads: int = 4) -> Iterator[Gunic
             "gthread",
             "--threads",
             str(threads),
+            # A socket per worker: the kernel spreads connections evenly instead of the
+            # first worker to wake taking most of a burst of new ones.
+            "--reuse-port",
         ],
         cwd=ROOT,
         env=env,
