@@ -8,6 +8,7 @@ from django.contrib.auth import logout
 from django.contrib.auth import middleware as auth_middleware
 from django.contrib.auth.signals import user_logged_in
 from django.contrib.auth.views import redirect_to_login
+from django.contrib.sessions import middleware as session_middleware
 from django.dispatch import receiver
 from django.shortcuts import redirect
 from django.utils import translation
@@ -45,6 +46,17 @@ class LanguageMiddleware:
         return response
 
 
+class SessionMiddleware(session_middleware.SessionMiddleware):
+    """Django's, and before the session is first read, a view's own lookup is added to the
+    query that reads it (kodeks.sessions.read_with_session)."""
+
+    def process_view(self, request, view_func, view_args, view_kwargs) -> None:
+        reads = getattr(view_func, "read_with_session", None)
+        if reads is not None:
+            columns, params = reads
+            request.session.read_along(columns, params(**view_kwargs))
+
+
 class AuthenticationMiddleware(auth_middleware.AuthenticationMiddleware):
     """Django's, with the signed-in user taken from the session's own query where it came along
     (kodeks.sessions); Django's checks of the session against the user stay as they are."""
@@ -66,12 +78,16 @@ class StaffSessionMiddleware:
     """Logs a signed-in user out after 30 minutes without a request, or 12 hours in all.
 
     Participants have no login; their session (and with it their group) lasts the workshop day.
+    Checked once the view is known, so the session may be read with its lookup.
     """
 
     def __init__(self, get_response) -> None:
         self.get_response = get_response
 
     def __call__(self, request):
+        return self.get_response(request)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
         if request.user.is_authenticated:
             now = time.time()
             session = request.session
@@ -89,7 +105,7 @@ class StaffSessionMiddleware:
             # Saving on every poll would write the session every 3 seconds; a minute is enough.
             if now - seen > SEEN_RESOLUTION or SEEN_AT not in session:
                 session[SEEN_AT] = now
-        return self.get_response(request)
+        return None
 
 
 @receiver(user_logged_in)

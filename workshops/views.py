@@ -22,6 +22,7 @@ from django_htmx.http import HttpResponseClientRefresh
 
 from kodeks.forms import client_address
 from kodeks.models import Point, User
+from kodeks.sessions import read_with_session
 from kodeks.shortcuts import render_shared
 from kodeks.views import HtmxHttpRequest
 from workshops import domain, exports
@@ -40,7 +41,16 @@ from workshops.forms import (
     TimerForm,
     WorkshopForm,
 )
-from workshops.models import Format, Group, GroupState, Participant, Phase, Workshop
+from workshops.models import (
+    LIVE_CHANGES,
+    Format,
+    Group,
+    GroupState,
+    Participant,
+    Phase,
+    Workshop,
+    workshop_live_etag,
+)
 from workshops.reports import build_report, report_groups, report_workshops
 from workshops.summaries import summarise
 
@@ -82,10 +92,15 @@ def _get_workshop_for_facilitator(request: HttpRequest, pk: int) -> Workshop:
 
 
 def _workshop_etag(request: HttpRequest, pk: int) -> str | None:
-    """Read once per request: the ETag check and the view both ask."""
+    """Read once per request: the ETag check and the view both ask. The dashboard has it read
+    with the session, in the same query, when the session's user is the signed-in user."""
     if not hasattr(request, "_workshop_etag"):
-        organisation_id = request.user.organisation_id
-        request._workshop_etag = Workshop.objects.live_etag(pk, organisation_id=organisation_id)
+        user, session = request.user, request.session
+        if session.along is not None and getattr(session.signed_in_user, "pk", None) == user.pk:
+            request._workshop_etag = workshop_live_etag(pk, *session.along)
+        else:
+            organisation_id = user.organisation_id
+            request._workshop_etag = Workshop.objects.live_etag(pk, organisation_id=organisation_id)
     return request._workshop_etag
 
 
@@ -167,6 +182,7 @@ def _dashboard_groups(workshop: Workshop) -> list[Group]:
     return groups
 
 
+@read_with_session(LIVE_CHANGES, lambda pk: [pk, pk])
 @require_GET
 @facilitator_required
 @vary_on_headers("HX-Request")

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from django.contrib.auth import SESSION_KEY
 from django.urls import reverse
 
 from kodeks.backends import USER_COLUMNS, UserBackend
@@ -85,3 +86,17 @@ def test_deleting_a_user_ends_their_sessions(client, alice, hanne):
     other.force_login(hanne)
     alice.delete()
     assert list(Session.objects.values_list("user_id", flat=True)) == [hanne.pk]
+
+
+def test_a_view_lookup_is_read_with_the_session_until_it_is_read(client, alice):
+    client.force_login(alice)
+    key = client.session.session_key
+    columns = "(SELECT u.username), (SELECT COUNT(*) FROM kodeks_user WHERE id = %s)"
+    store = SessionStore(key)
+    store.read_along(columns, [alice.pk])
+    assert store[SESSION_KEY] == str(alice.pk)
+    assert store.along == ("alice", 1)
+    read_before = SessionStore(key)
+    assert read_before[SESSION_KEY] == str(alice.pk)
+    read_before.read_along(columns, [alice.pk])
+    assert read_before.along is None
