@@ -13,6 +13,7 @@ from django.dispatch import receiver
 from django.shortcuts import redirect
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
+from django.utils.deprecation import MiddlewareMixin
 from django.utils.functional import SimpleLazyObject
 from django_htmx.http import HttpResponseClientRedirect
 
@@ -74,18 +75,12 @@ def _signed_in_user(request):
         current_session.reset(token)
 
 
-class StaffSessionMiddleware:
+class StaffSessionMiddleware(MiddlewareMixin):
     """Logs a signed-in user out after 30 minutes without a request, or 12 hours in all.
 
     Participants have no login; their session (and with it their group) lasts the workshop day.
     Checked once the view is known, so the session may be read with its lookup.
     """
-
-    def __init__(self, get_response) -> None:
-        self.get_response = get_response
-
-    def __call__(self, request):
-        return self.get_response(request)
 
     def process_view(self, request, view_func, view_args, view_kwargs):
         if request.user.is_authenticated:
