@@ -95,6 +95,23 @@ class Report:
     chart_bar_height = CHART_BAR_HEIGHT
 
 
+class Year(ExtractYear):
+    """The year of a date. For SQLite Django calls back into Python on every row, and with
+    several reports at once the threads queue for the interpreter; strftime is SQLite's own."""
+
+    def as_sqlite(self, compiler, connection, **extra_context):
+        sql, params = compiler.compile(self.lhs)
+        return f"CAST(strftime('%%Y', {sql}) AS integer)", params
+
+
+class Quarter(ExtractQuarter):
+    """The quarter of a date (1–4); on SQLite in its own functions, as Year."""
+
+    def as_sqlite(self, compiler, connection, **extra_context):
+        sql, params = compiler.compile(self.lhs)
+        return f"((CAST(strftime('%%m', {sql}) AS integer) + 2) / 3)", params
+
+
 def quarter_label(year: int, quarter: int) -> str:
     return _("%(quarter)s. kvt. %(year)s") % {"quarter": quarter, "year": year}
 
@@ -104,23 +121,19 @@ def build_report(workshops: WorkshopQuerySet) -> Report:
     groups = Group.objects.filter(workshop__in=workshops)
     group_counts = groups.aggregate(all=Count("pk"), own=Count("pk", filter=Q(own_dilemma=True)))
     tags = Group.tags.through.objects.filter(group__workshop__in=workshops)
-    tag_counts = Counter(
-        {row["point_id"]: row["n"] for row in tags.values("point_id").annotate(n=Count("pk"))}
-    )
+    tag_counts = Counter()
     by_quarter = defaultdict(Counter)
     for row in (
-        tags.annotate(
-            year=ExtractYear("group__workshop__date"),
-            quarter=ExtractQuarter("group__workshop__date"),
-        )
+        tags.annotate(year=Year("group__workshop__date"), quarter=Quarter("group__workshop__date"))
         .values("year", "quarter", "point_id")
         .annotate(n=Count("pk"))
     ):
         by_quarter[row["year"], row["quarter"]][row["point_id"]] = row["n"]
+        tag_counts[row["point_id"]] += row["n"]
     workshops_by_codex = defaultdict(Counter)
     groups_by_codex = Counter()
     for row in (
-        workshops.annotate(year=ExtractYear("date"), quarter=ExtractQuarter("date"))
+        workshops.annotate(year=Year("date"), quarter=Quarter("date"))
         .values("codex_id", "year", "quarter")
         .annotate(n=Count("pk", distinct=True), groups=Count("groups"))
     ):

@@ -5,7 +5,9 @@ import datetime
 import io
 
 import pytest
+from django.db import connection
 from django.http import StreamingHttpResponse
+from django.test.utils import CaptureQueriesContext
 from openpyxl import load_workbook
 
 from kodeks.models import Point, User
@@ -13,7 +15,7 @@ from tests.conftest import count_queries
 from tests.workshops.conftest import duty, join, make_workshop
 from workshops import domain
 from workshops.models import Format, Group, Phase, Workshop
-from workshops.reports import CHART_NUMBER_WIDTH, CHART_WIDTH
+from workshops.reports import CHART_NUMBER_WIDTH, CHART_WIDTH, Quarter, Year
 
 REPORT_URLS = [
     "/rapporter/",
@@ -294,6 +296,28 @@ def test_report_queries_are_the_same_for_a_few_and_many_workshops(client, hanne,
     domain.set_phase(lederteam, phase=Phase.CLOSED)
     many = count_queries(client, "/rapporter/")
     assert few == many
+
+
+def test_quarters_turn_on_the_first_day_in_the_database(alice, content):
+    days = ["2025-12-31", "2026-01-01", "2026-03-31", "2026-04-01", "2026-09-30", "2026-10-01"]
+    for day in days:
+        make_workshop(alice, title=day, groups=1, date=datetime.date.fromisoformat(day))
+    with CaptureQueriesContext(connection) as queries:
+        rows = list(
+            Workshop.objects.annotate(year=Year("date"), quarter=Quarter("date"))
+            .order_by("date")
+            .values_list("title", "year", "quarter")
+        )
+    assert rows == [
+        ("2025-12-31", 2025, 4),
+        ("2026-01-01", 2026, 1),
+        ("2026-03-31", 2026, 1),
+        ("2026-04-01", 2026, 2),
+        ("2026-09-30", 2026, 3),
+        ("2026-10-01", 2026, 4),
+    ]
+    # Worked out by the database itself, not by a call back into Python for every row.
+    assert "django_date_extract" not in queries[0]["sql"]
 
 
 def test_organisation_admin_reads_the_report(client, aarhus, history):
