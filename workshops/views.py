@@ -456,9 +456,22 @@ def _get_editable_group(
     request: HttpRequest, code: str, group_pk: int
 ) -> tuple[Group, Participant]:
     participant = _get_participant_for_group(request, code, group_pk, with_case=False)
-    if participant.group.workshop.is_closed:
-        raise PermissionDenied(_("Workshoppen er lukket. Jeres resultat kan ikke længere ændres."))
+    _refuse_if_closed(participant.group.workshop.phase)
     return participant.group, participant
+
+
+def _check_editable(request: HttpRequest, code: str, group_pk: int) -> None:
+    """As _get_editable_group (404 unless a member, 403 once closed), in the group page's
+    poll query instead of loading the participant, the group and the workshop."""
+    state = _group_state(request, code, group_pk)
+    if state is None:
+        raise Http404
+    _refuse_if_closed(state.phase)
+
+
+def _refuse_if_closed(phase: str) -> None:
+    if phase == Phase.CLOSED:
+        raise PermissionDenied(_("Workshoppen er lukket. Jeres resultat kan ikke længere ændres."))
 
 
 def _group_etag(request: HttpRequest, code: str, group_pk: int) -> str | None:
@@ -594,8 +607,15 @@ def _notes_response(
 
 @require_POST
 def save_notes(request: HtmxHttpRequest, code: str, group_pk: int) -> HttpResponse:
-    group, participant = _get_editable_group(request, code, group_pk)
     form = NotesForm(request.POST)
+    if request.htmx and form.is_valid():
+        # Notes autosave while people type, and the answer is only the save state: the
+        # membership is checked with the group page's poll query and the row is updated
+        # without loading the group, which was most of the work of a save.
+        _check_editable(request, code, group_pk)
+        group, participant = Group(pk=group_pk), None
+    else:
+        group, participant = _get_editable_group(request, code, group_pk)
     if not form.is_valid():
         return _notes_response(request, group, participant, form, status=400)
     text = form.cleaned_data["notes"]

@@ -91,6 +91,32 @@ def test_notes_save_and_report_saved(mette, group1):
     assert (group1.notes, group1.notes_version) == ("Vi talte om loyalitet.", 1)
 
 
+def test_autosave_is_the_session_the_membership_and_the_update(
+    mette, group1, django_assert_num_queries
+):
+    with django_assert_num_queries(3):
+        response = mette.post(url(group1, "noter/"), {"notes": "Kort", "version": 0}, headers=HTMX)
+    assert 'name="version" value="1"' in response.content.decode()
+
+
+@pytest.mark.parametrize("visitor", ["jonas", "sofie", "client"])
+def test_autosave_by_an_outsider_is_refused_and_changes_nothing(request, group1, visitor):
+    """Another group's member, another workshop's and a visitor without a group."""
+    outsider = request.getfixturevalue(visitor)
+    data = {"notes": "Indtrængende", "version": 0}
+    assert outsider.post(url(group1, "noter/"), data, headers=HTMX).status_code == 404
+    group1.refresh_from_db()
+    assert (group1.notes, group1.notes_version) == ("", 0)
+
+
+def test_autosave_in_a_closed_workshop_is_refused(mette, group1, workshop):
+    domain.set_phase(workshop, phase=Phase.CLOSED)
+    response = mette.post(url(group1, "noter/"), {"notes": "For sent", "version": 0}, headers=HTMX)
+    assert response.status_code == 403
+    group1.refresh_from_db()
+    assert (group1.notes, group1.notes_version) == ("", 0)
+
+
 def test_two_saves_from_the_same_version_never_overwrite_silently(mette, workshop, group1):
     anders = join(workshop, group1, "Anders")
     first = mette.post(url(group1, "noter/"), {"notes": "Mettes tekst", "version": 0}, headers=HTMX)
