@@ -3,21 +3,15 @@ from __future__ import annotations
 import time
 
 from django.conf import settings
-from django.contrib import auth
 from django.contrib.auth import logout
-from django.contrib.auth import middleware as auth_middleware
 from django.contrib.auth.signals import user_logged_in
 from django.contrib.auth.views import redirect_to_login
-from django.contrib.sessions import middleware as session_middleware
 from django.dispatch import receiver
 from django.shortcuts import redirect
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
 from django.utils.deprecation import MiddlewareMixin
-from django.utils.functional import SimpleLazyObject
 from django_htmx.http import HttpResponseClientRedirect
-
-from kodeks.backends import current_session
 
 LOGIN_AT = "login_at"
 SEEN_AT = "seen_at"
@@ -47,42 +41,14 @@ class LanguageMiddleware:
         return response
 
 
-class SessionMiddleware(session_middleware.SessionMiddleware):
-    """Django's, and before the session is first read, a view's own lookup is added to the
-    query that reads it (kodeks.sessions.read_with_session)."""
-
-    def process_view(self, request, view_func, view_args, view_kwargs) -> None:
-        reads = getattr(view_func, "read_with_session", None)
-        if reads is not None:
-            columns, params = reads
-            request.session.read_along(columns, params(**view_kwargs))
-
-
-class AuthenticationMiddleware(auth_middleware.AuthenticationMiddleware):
-    """Django's, with the signed-in user taken from the session's own query where it came along
-    (kodeks.sessions); Django's checks of the session against the user stay as they are."""
-
-    def process_request(self, request) -> None:
-        super().process_request(request)
-        request.user = SimpleLazyObject(lambda: _signed_in_user(request))
-
-
-def _signed_in_user(request):
-    token = current_session.set(request.session)
-    try:
-        return auth.get_user(request)
-    finally:
-        current_session.reset(token)
-
-
 class StaffSessionMiddleware(MiddlewareMixin):
     """Logs a signed-in user out after 30 minutes without a request, or 12 hours in all.
 
-    Participants have no login; their session (and with it their group) lasts the workshop day.
-    Checked once the view is known, so the session may be read with its lookup.
+    Participants have no login and no session: their group is kept in a signed cookie
+    (workshops.views.access).
     """
 
-    def process_view(self, request, view_func, view_args, view_kwargs):
+    def process_request(self, request):
         if request.user.is_authenticated:
             now = time.time()
             session = request.session

@@ -74,19 +74,18 @@ def database_from_url(url: str) -> dict:
         except ValueError as error:
             raise ImproperlyConfigured(f"DATABASE_URL has a bad port: {error}.") from None
         return {
-            "ENGINE": "kodeks.postgresql",
+            "ENGINE": "django.db.backends.postgresql",
             "NAME": name,
             "USER": unquote(parts.username or ""),
             "PASSWORD": unquote(parts.password or ""),
             "HOST": parts.hostname or "",
             "PORT": str(port or ""),
-            "CONN_MAX_AGE": 60,
+            # Django's own pool (psycopg_pool): a request borrows an open connection and gives it
+            # back; the pool checks a connection before lending it, so one the server dropped
+            # is replaced without the visitor noticing.
+            "CONN_MAX_AGE": 0,
             "CONN_HEALTH_CHECKS": True,
-            # The queries every phone and dashboard repeat are planned once per connection:
-            # with parameters bound on the server, psycopg prepares a query on its fifth run.
-            # Needs direct connections, session pooling, or PgBouncer ≥ 1.21 with
-            # max_prepared_statements set (README, Performance).
-            "OPTIONS": {"server_side_binding": True, "prepare_threshold": 5},
+            "OPTIONS": {"pool": {"min_size": 2, "max_size": 8, "timeout": 10}},
         }
     raise ImproperlyConfigured(
         f"DATABASE_URL must start with sqlite:// or postgres://, not {parts.scheme or url!r}."
@@ -130,12 +129,15 @@ DATABASES = {
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-# Each app process keeps rendered fragments of the live pages in its own memory. Every key holds
-# the version of what it shows, so a change is never hidden and processes need not share it.
+# Live pages are rendered once per version and kept here for every app server
+# (kodeks.rendering): in the database, so nothing else need run beside it, and so a restored
+# backup brings back the pages that match its versions. At most 1,000 pages, each for a minute.
 CACHES = {
     "default": {
-        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-        "OPTIONS": {"MAX_ENTRIES": 20_000},
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "kodeks_cache",
+        "TIMEOUT": 60,
+        "OPTIONS": {"MAX_ENTRIES": 1000},
     }
 }
 FIXTURE_DIRS = [BASE_DIR / "fixtures"]
@@ -157,11 +159,11 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    "kodeks.middleware.SessionMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
     "kodeks.middleware.LanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
-    "kodeks.middleware.AuthenticationMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
     "kodeks.middleware.StaffSessionMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -190,8 +192,6 @@ TEMPLATES = [
 ]
 
 AUTH_USER_MODEL = "kodeks.User"
-AUTHENTICATION_BACKENDS = ["kodeks.backends.UserBackend"]
-SESSION_ENGINE = "kodeks.sessions"
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
@@ -243,9 +243,11 @@ SECURE_CSP = {
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
-# A participant's session holds their group for the workshop day; staff are also logged out
-# after 30 minutes without a request (kodeks.middleware.StaffSessionMiddleware).
+# Staff sessions are Django's, in the database; staff are also logged out after 30 minutes
+# without a request (kodeks.middleware.StaffSessionMiddleware). Participants have no session:
+# a signed cookie names their group for the workshop day (workshops.membership).
 SESSION_COOKIE_AGE = 12 * 60 * 60
+PARTICIPANT_COOKIE_AGE = 12 * 60 * 60
 STAFF_SESSION_IDLE_SECONDS = 30 * 60
 STAFF_SESSION_MAX_SECONDS = 12 * 60 * 60
 SESSION_COOKIE_HTTPONLY = True

@@ -1,57 +1,57 @@
 from __future__ import annotations
 
+import fcntl
 import os
 import shutil
 import subprocess
 from pathlib import Path
 
 import pytest
+from django.conf import settings
 from django.core.cache import cache
 from django.core.management import call_command
 from django.db import connection
-from django.test.utils import CaptureQueriesContext
+from django.test import Client
 
 from cases.models import Case
 from kodeks.models import Codex, Organisation, User
-from tests.workshops.conftest import CONCLUSION, NOTES, duty, join, make_workshop, participant_of
+from tests.factories import CONCLUSION, NOTES, duty, join, make_workshop, participant_of
+from tests.servers import collect_static
 from workshops import domain
-from workshops.models import Phase
+from workshops.models import Group, Phase, Workshop
 
 ROOT = Path(__file__).resolve().parent.parent
 ARTIFACTS = ROOT / "test-artifacts"
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
-WCAG_21_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 CHROMIUM = "/usr/bin/chromium"
 
 
-DUTY_TITLES = [
-    "Lovlighed",
-    "Sandhed",
-    "Faglighed",
-    "Udvikling og samarbejde",
-    "Ansvar og ledelse",
-    "Åbenhed om fejl",
-    "Partipolitisk neutralitet",
-]
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(items) -> None:
+    """Tests that start app servers first: they take longest and use no test database, so
+    both cores stay busy to the end of the run."""
+    items.sort(key=lambda item: item.get_closest_marker("server") is None)
 
 
-def copy_case(case: Case, count: int) -> None:
-    """Save `count` more copies of the case, to measure a page at a larger size."""
-    for n in range(count):
-        Case.objects.create(
-            codex=case.codex,
-            organisation=case.organisation,
-            title=f"{case.title} ({n + 2})",
-            situation=case.situation,
-            listed_under=case.listed_under,
-        )
+def load_content() -> None:
+    call_command("load_kodeks", verbosity=0, stdout=open(os.devnull, "w"))  # noqa: SIM115
 
 
-def count_queries(client, url: str) -> int:
-    with CaptureQueriesContext(connection) as queries:
-        response = client.get(url)
-    assert response.status_code == 200
-    return len(queries)
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix, tmp_path_factory):
+    """SQLite's test database in a file, as in production: threads then each have their own
+    connection and wait for the write lock instead of sharing one in memory."""
+    database = settings.DATABASES["default"]
+    if database["ENGINE"] == "django.db.backends.sqlite3":
+        database["TEST"]["NAME"] = str(tmp_path_factory.mktemp("database") / "test.sqlite3")
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """The test database, with the codex content loaded once for the whole run: each test's
+    transaction is rolled back, so the content stays as loaded."""
+    with django_db_blocker.unblock():
+        load_content()
 
 
 @pytest.fixture(autouse=True)
@@ -61,14 +61,22 @@ def fast_password_hashing(settings):
 
 
 @pytest.fixture(autouse=True)
-def empty_cache():
-    # Rendered fragments are cached per process; each test starts as a fresh server would.
-    cache.clear()
+def empty_cache(request):
+    """Live pages are kept in the shared cache, a table: each test starts without any."""
+    uses_database = request.node.get_closest_marker("django_db") or {
+        "db",
+        "transactional_db",
+    } & set(request.fixturenames)
+    if uses_database:
+        request.getfixturevalue("db")
+        cache.clear()
 
 
 @pytest.fixture(autouse=True)
 def plain_static_storage(settings):
-    # The manifest storage needs collectstatic; tests render templates without it.
+    # The manifest storage needs collectstatic; tests render templates without it. Nor do they
+    # serve collected files: WhiteNoise would read all of them for every test client.
+    settings.STATIC_ROOT = ROOT / "tests" / "no-collected-static-files"
     settings.STORAGES = {
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
@@ -77,8 +85,10 @@ def plain_static_storage(settings):
 
 @pytest.fixture
 def content(db):
-    """The codex content, loaded as `load_kodeks` loads it."""
-    call_command("load_kodeks", verbosity=0, stdout=open(os.devnull, "w"))  # noqa: SIM115
+    """The codex content, as `load_kodeks` loads it: there from the start, and loaded again
+    for tests that commit (live servers), after which the database is emptied."""
+    if not Codex.objects.exists():
+        load_content()
 
 
 @pytest.fixture
@@ -134,16 +144,16 @@ def held(content, alice):
     domain.choose_case(group1, case=case)
     domain.save_notes(group1, text=NOTES, version=0)
     domain.save_conclusion(group1, conclusion=CONCLUSION)
-    domain.toggle_tag(group1, point=duty(1))
-    domain.toggle_tag(group1, point=duty(3))
-    domain.toggle_private_tag(participant_of(mette, workshop), point=duty(1))
-    domain.toggle_private_tag(participant_of(jonas, workshop), point=duty(1))
-    domain.toggle_private_tag(participant_of(jonas, workshop), point=duty(2))
+    domain.set_tag(group1, point=duty(1), on=True)
+    domain.set_tag(group1, point=duty(3), on=True)
+    domain.set_private_tag(participant_of(mette, workshop), point=duty(1), on=True)
+    domain.set_private_tag(participant_of(jonas, workshop), point=duty(1), on=True)
+    domain.set_private_tag(participant_of(jonas, workshop), point=duty(2), on=True)
     domain.write_own_dilemma(
         group2, title="Borgmesterens ønske", situation="En sag skal fremskyndes før valget."
     )
-    domain.toggle_tag(group2, point=duty(7))
-    domain.toggle_tag(group2, point=duty(3))
+    domain.set_tag(group2, point=duty(7), on=True)
+    domain.set_tag(group2, point=duty(3), on=True)
     domain.set_phase(workshop, phase=Phase.CLOSED)
     return workshop
 
@@ -159,6 +169,45 @@ def local_case(content, aarhus):
         questions="Hvad gør du?",
         listed_under=Codex.objects.get(slug=Codex.DUTIES).points.get(number=1),
     )
+
+
+@pytest.fixture
+def workshop(content, alice) -> Workshop:
+    """Alice's onboarding workshop with two groups and the cases of duties 1 and 2."""
+    return make_workshop(alice)
+
+
+@pytest.fixture
+def group1(workshop) -> Group:
+    return workshop.groups.get(position=1)
+
+
+@pytest.fixture
+def group2(workshop) -> Group:
+    return workshop.groups.get(position=2)
+
+
+@pytest.fixture
+def mette(workshop, group1) -> Client:
+    """A participant in group 1."""
+    return join(workshop, group1, "Mette")
+
+
+@pytest.fixture
+def jonas(workshop, group2) -> Client:
+    """A participant in group 2 of the same workshop."""
+    return join(workshop, group2, "Jonas")
+
+
+@pytest.fixture
+def other_workshop(content, alice) -> Workshop:
+    return make_workshop(alice, title="Andet forløb")
+
+
+@pytest.fixture
+def sofie(other_workshop) -> Client:
+    """A participant of another workshop of the same organisation."""
+    return join(other_workshop, other_workshop.groups.get(position=1), "Sofie")
 
 
 # Browser tests ----------------------------------------------------------------------------
@@ -214,6 +263,27 @@ def new_page(browser):
 
 
 @pytest.fixture(scope="session")
+def static_root(tmp_path_factory) -> Path:
+    """Static files collected once per run for the production-like servers; the processes of
+    a parallel run share them."""
+    run_folder = tmp_path_factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        run_folder = run_folder.parent
+    root = run_folder / "collected-static"
+    with open(run_folder / "collected-static.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not (root / "staticfiles.json").exists():
+            collect_static(root)
+    return root
+
+
+@pytest.fixture(scope="session")
+def on_postgresql() -> bool:
+    """Whether this run of the suite is the PostgreSQL one (DATABASE_URL)."""
+    return connection.vendor == "postgresql"
+
+
+@pytest.fixture(scope="session")
 def artifacts() -> Path:
     ARTIFACTS.mkdir(exist_ok=True)
     return ARTIFACTS
@@ -228,18 +298,3 @@ def axe_source() -> str:
             pytest.fail("The accessibility tests need npm to install axe-core (npm ci).")
         subprocess.run([npm, "ci", "--no-audit", "--no-fund"], cwd=ROOT, check=True)  # noqa: S603
     return AXE.read_text(encoding="utf-8")
-
-
-def axe_violations(page, axe_source: str) -> list[str]:
-    """The WCAG 2.1 A and AA violations axe finds on the page as it is now, one line each."""
-    if not page.evaluate("typeof window.axe === 'object'"):
-        # Evaluated through the DevTools protocol, so the page's CSP need not allow it.
-        page.evaluate(axe_source)
-    result = page.evaluate(
-        "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", WCAG_21_AA
-    )
-    return [
-        f"{violation['id']} ({violation['impact']}): "
-        + ", ".join(str(node["target"]) for node in violation["nodes"][:5])
-        for violation in result["violations"]
-    ]

@@ -48,7 +48,9 @@ class Server:
         return completed.stdout
 
 
-def production_env(tmp_path: Path, database_url: str | None = None) -> dict:
+def production_env(
+    tmp_path: Path, database_url: str | None = None, *, static_root: Path | None = None
+) -> dict:
     # The browser tests allow sync ORM calls beside Playwright's loop; production must not.
     inherited = {k: v for k, v in os.environ.items() if k != "DJANGO_ALLOW_ASYNC_UNSAFE"}
     return {
@@ -57,7 +59,7 @@ def production_env(tmp_path: Path, database_url: str | None = None) -> dict:
         "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
         "DJANGO_ALLOWED_HOSTS": "localhost,127.0.0.1",
         "DJANGO_SECURE_SSL_REDIRECT": "0",
-        "DJANGO_STATIC_ROOT": str(tmp_path / "static"),
+        "DJANGO_STATIC_ROOT": str(static_root or tmp_path / "static"),
         "DATABASE_URL": database_url or f"sqlite:///{tmp_path / 'db.sqlite3'}",
     }
 
@@ -120,19 +122,33 @@ def gunicorn(env: dict, *, workers: int = 1, threads: int = 4) -> Iterator[Gunic
         process.wait(timeout=10)
 
 
+def collect_static(static_root: Path) -> Path:
+    """Static files as production serves them (hashed, compressed), collected into the folder."""
+    Server(url="", env=production_env(static_root.parent, static_root=static_root)).manage(
+        "collectstatic", "--noinput"
+    )
+    return static_root
+
+
 @contextmanager
 def production_server(
-    tmp_path: Path, database_url: str | None = None, *, processes: int = 1
+    tmp_path: Path,
+    database_url: str | None = None,
+    *,
+    processes: int = 1,
+    static_root: Path | None = None,
 ) -> Iterator[Server]:
     """A migrated database with the codex content, static files collected, gunicorn serving.
 
     With several processes, each is a gunicorn of its own on its own port, sharing only the
-    database: as separate app servers would.
+    database: as separate app servers would. Static files already collected into
+    `static_root` are served from there.
     """
-    server = Server(url="", env=production_env(tmp_path, database_url))
+    server = Server(url="", env=production_env(tmp_path, database_url, static_root=static_root))
     server.manage("migrate", "--noinput")
     server.manage("load_kodeks")
-    server.manage("collectstatic", "--noinput")
+    if static_root is None:
+        server.manage("collectstatic", "--noinput")
     with ExitStack() as stack:
         server.urls = [stack.enter_context(gunicorn(server.env)).url for _ in range(processes)]
         server.url = server.urls[0]

@@ -15,7 +15,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from openpyxl import load_workbook
 
 from cases.models import Case
-from tests.workshops.conftest import join, make_workshop
+from tests.factories import join, make_workshop
 from workshops import domain
 from workshops.models import Group
 

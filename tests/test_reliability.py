@@ -1,17 +1,21 @@
 """Nothing lost and nothing shared in a process: concurrent writers, two app servers, throttles.
 
-These start the app as in production (gunicorn, DEBUG off) on a file-based SQLite database or
-a PostgreSQL database of their own, and talk HTTP to it.
+These start the app as in production (gunicorn, DEBUG off), two servers sharing one database of
+their own: a SQLite file in the SQLite run of the suite, a new PostgreSQL database in the
+PostgreSQL run. They talk HTTP to it.
 """
 
 from __future__ import annotations
 
 import re
 import threading
+from contextlib import ExitStack
 
 import pytest
 
 from tests.servers import HttpClient, postgres_database, production_server
+
+pytestmark = [pytest.mark.server, pytest.mark.slow, pytest.mark.xdist_group("app-servers")]
 
 WRITERS = 20
 ROUNDS = 50
@@ -22,8 +26,8 @@ import datetime
 from cases.models import Case
 from kodeks.models import Organisation, User
 from workshops import domain
-organisation = Organisation.objects.create(name="Vejle Kommune", slug="vejle")
-user = User.objects.create_user(
+organisation, _ = Organisation.objects.get_or_create(slug="vejle", defaults={"name": "Vejle"})
+user = User.objects.filter(username="vera").first() or User.objects.create_user(
     "vera", password="vera-password", organisation=organisation, role="facilitator"
 )
 pool = list(Case.objects.public().filter(codex__slug="kl-2024", listed_under__number=1))
@@ -38,13 +42,15 @@ print(workshop.pk, workshop.join_code, group.pk)
 VERSION = re.compile(r'name="version" value="(\d+)"')
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
-def database_url(request):
-    if request.param == "sqlite":
-        yield None  # a file in the test's temporary folder
-    else:
-        with postgres_database() as url:
-            yield url
+@pytest.fixture(scope="module")
+def server(tmp_path_factory, static_root, on_postgresql):
+    """Two app servers on one database; each test makes a workshop of its own there."""
+    with ExitStack() as stack:
+        url = stack.enter_context(postgres_database()) if on_postgresql else None
+        tmp_path = tmp_path_factory.mktemp("reliability")
+        yield stack.enter_context(
+            production_server(tmp_path, url, processes=2, static_root=static_root)
+        )
 
 
 def workshop_on(server) -> tuple[int, str, int]:
@@ -62,46 +68,45 @@ def join_group(client: HttpClient, code: str, group_pk: int) -> None:
     assert headers["Location"].endswith(f"/gruppe/{group_pk}/")
 
 
-def test_concurrent_note_writers_never_overwrite_each_other(tmp_path, database_url):
-    with production_server(tmp_path, database_url, processes=2) as server:
-        _pk, code, group_pk = workshop_on(server)
-        notes_url = f"/deltag/{code}/gruppe/{group_pk}/noter/"
-        applied: list[tuple[int, str]] = []
-        refused: list[int] = []
-        errors: list[tuple[int, str]] = []
+def test_concurrent_note_writers_never_overwrite_each_other(server, on_postgresql):
+    _pk, code, group_pk = workshop_on(server)
+    notes_url = f"/deltag/{code}/gruppe/{group_pk}/noter/"
+    applied: list[tuple[int, str]] = []
+    refused: list[int] = []
+    errors: list[tuple[int, str]] = []
 
-        def write(number: int) -> None:
-            client = HttpClient(server.urls[number % 2])
-            join_group(client, code, group_pk)
-            version = 0
-            for round_ in range(ROUNDS):
-                text = f"Skriver {number}, runde {round_}"
-                # Every other request goes to the other app server.
-                client.base_url = server.urls[(number + round_) % 2]
-                status, _, body = client.post(
-                    notes_url, {"notes": text, "version": version}, {"HX-Request": "true"}
-                )
-                found = VERSION.search(body)
-                if status == 200 and found:
-                    applied.append((int(found.group(1)), text))
-                elif status == 409 and found:
-                    refused.append(int(found.group(1)))
-                else:
-                    errors.append((status, body[:300]))
-                    return
-                version = int(found.group(1))
+    def write(number: int) -> None:
+        client = HttpClient(server.urls[number % 2])
+        join_group(client, code, group_pk)
+        version = 0
+        for round_ in range(ROUNDS):
+            text = f"Skriver {number}, runde {round_}"
+            # Every other request goes to the other app server.
+            client.base_url = server.urls[(number + round_) % 2]
+            status, _, body = client.post(
+                notes_url, {"notes": text, "version": version}, {"HX-Request": "true"}
+            )
+            found = VERSION.search(body)
+            if status == 200 and found:
+                applied.append((int(found.group(1)), text))
+            elif status == 409 and found:
+                refused.append(int(found.group(1)))
+            else:
+                errors.append((status, body[:300]))
+                return
+            version = int(found.group(1))
 
-        threads = [threading.Thread(target=write, args=(n,)) for n in range(WRITERS)]
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join()
+    threads = [threading.Thread(target=write, args=(n,)) for n in range(WRITERS)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
 
-        final_version, final_notes = shell(
-            server,
-            f"from workshops.models import Group; g = Group.objects.get(pk={group_pk}); "
-            "print(g.notes_version); print(g.notes)",
-        ).split("\n", 1)
+    final_version, final_notes = shell(
+        server,
+        f"from workshops.models import Group; g = Group.objects.get(pk={group_pk}); "
+        "print(g.notes_version); print(g.notes)",
+    ).split("\n", 1)
 
     assert errors == []
     assert len(applied) + len(refused) == WRITERS * ROUNDS
@@ -111,108 +116,110 @@ def test_concurrent_note_writers_never_overwrite_each_other(tmp_path, database_u
     assert versions == list(range(1, len(applied) + 1))
     assert int(final_version) == len(applied)
     assert final_notes == dict(applied)[len(applied)]
-    database = "postgresql" if database_url else "sqlite"
+    database = "postgresql" if on_postgresql else "sqlite"
     print(f"\n{database}: {len(applied)} applied, {len(refused)} answered 409")
 
 
-def test_two_app_servers_serve_one_workshop(tmp_path, database_url):
+def test_two_app_servers_serve_one_workshop(server):
     """Requests alternate between two gunicorns; sessions, ETags and throttles live in the DB."""
-    with production_server(tmp_path, database_url, processes=2) as server:
-        pk, code, group_pk = workshop_on(server)
-        a, b = server.urls
-        facilitator = HttpClient(a)
-        facilitator.get("/login/")
-        status, _, _ = facilitator.post(
-            "/login/", {"username": "vera", "password": "vera-password"}
-        )
-        assert status == 302
-        facilitator.base_url = b
-        status, _, dashboard = facilitator.get(f"/workshops/{pk}/")
-        assert status == 200 and "Introforløb" in dashboard
+    pk, code, group_pk = workshop_on(server)
+    a, b = server.urls
+    facilitator = HttpClient(a)
+    facilitator.get("/login/")
+    status, _, _ = facilitator.post("/login/", {"username": "vera", "password": "vera-password"})
+    assert status == 302
+    facilitator.base_url = b
+    status, _, dashboard = facilitator.get(f"/workshops/{pk}/")
+    assert status == 200 and "Introforløb" in dashboard
 
-        participant = HttpClient(b)
-        join_group(participant, code, group_pk)
-        participant.base_url = a
-        status, _, page = participant.get(f"/deltag/{code}/gruppe/{group_pk}/")
-        assert status == 200 and "Gruppe 1" in page
-        point = re.search(r'name="point" value="(\d+)"', page).group(1)
-        participant.base_url = b
-        status, _, _ = participant.post(f"/deltag/{code}/gruppe/{group_pk}/tag/", {"point": point})
-        assert status == 302
+    participant = HttpClient(b)
+    join_group(participant, code, group_pk)
+    participant.base_url = a
+    status, _, page = participant.get(f"/deltag/{code}/gruppe/{group_pk}/")
+    assert status == 200 and "Gruppe 1" in page
+    point = re.search(r'name="point" value="(\d+)"', page).group(1)
+    participant.base_url = b
+    status, _, _ = participant.post(
+        f"/deltag/{code}/gruppe/{group_pk}/tag/", {"point": point, "on": "1"}
+    )
+    assert status == 302
 
-        # The dashboard's ETag comes from the database: both servers agree on it.
-        facilitator.base_url = a
-        poll = {"HX-Request": "true"}
-        status, headers, live = facilitator.get(f"/workshops/{pk}/", poll)
-        assert status == 200 and "1. Lovlighed" in live
-        etag = headers["ETag"]
-        facilitator.base_url = b
-        status, _, _ = facilitator.get(f"/workshops/{pk}/", {**poll, "If-None-Match": etag})
-        assert status == 304
+    # The dashboard's ETag comes from the database: both servers agree on it.
+    facilitator.base_url = a
+    poll = {"HX-Request": "true"}
+    status, headers, live = facilitator.get(f"/workshops/{pk}/", poll)
+    assert status == 200 and "1. Lovlighed" in live
+    etag = headers["ETag"]
+    facilitator.base_url = b
+    status, _, _ = facilitator.get(f"/workshops/{pk}/", {**poll, "If-None-Match": etag})
+    assert status == 304
 
-        status, _, _ = facilitator.post(f"/workshops/{pk}/luk/", {})
-        assert status == 302
-        participant.base_url = a
-        status, _, _ = participant.post(
-            f"/deltag/{code}/gruppe/{group_pk}/noter/", {"notes": "For sent", "version": 0}
-        )
-        assert status == 403
+    status, _, _ = facilitator.post(f"/workshops/{pk}/luk/", {})
+    assert status == 302
+    participant.base_url = a
+    status, _, _ = participant.post(
+        f"/deltag/{code}/gruppe/{group_pk}/noter/", {"notes": "For sent", "version": 0}
+    )
+    assert status == 403
 
 
-def test_join_throttle_holds_across_two_app_servers(tmp_path, database_url):
-    with production_server(tmp_path, database_url, processes=2) as server:
-        _pk, code, _group_pk = workshop_on(server)
-        guesser = HttpClient(server.urls[0])
-        statuses = []
-        for attempt in range(WRONG_CODES):
-            guesser.base_url = server.urls[attempt % 2]
-            wrong = f"{attempt:08d}".replace("0", "Z")
-            status, headers, _ = guesser.post("/deltag/", {"code": wrong})
-            statuses.append(status)
-            assert status != 302, headers.get("Location")
-        joined = shell(
-            server, "from workshops.models import Participant; print(Participant.objects.count())"
-        )
+def test_join_throttle_holds_across_two_app_servers(server):
+    _pk, code, _group_pk = workshop_on(server)
+    guesser = HttpClient(server.urls[0])
+    statuses = []
+    for attempt in range(WRONG_CODES):
+        guesser.base_url = server.urls[attempt % 2]
+        wrong = f"{attempt:08d}".replace("0", "Z")
+        status, headers, _ = guesser.post("/deltag/", {"code": wrong})
+        statuses.append(status)
+        assert status != 302, headers.get("Location")
+    joined = shell(
+        server,
+        "from workshops.models import Participant; "
+        f"print(Participant.objects.filter(workshop__join_code={code!r}).count())",
+    )
     assert statuses[:10] == [200] * 10  # the form says the code is wrong
     assert statuses[10:] == [429] * (WRONG_CODES - 10)
     assert joined == "0"
     assert code not in {f"{n:08d}".replace("0", "Z") for n in range(WRONG_CODES)}
 
 
-def test_connections_the_database_dropped_are_replaced_unseen(tmp_path):
+def test_connections_the_database_dropped_are_replaced_unseen(server, on_postgresql):
     """The database restarts, or drops connections: no visitor sees an error for it."""
+    if not on_postgresql:
+        pytest.skip("PostgreSQL's connections: run the suite with DATABASE_URL")
     import psycopg
 
-    with postgres_database() as url, production_server(tmp_path, url) as server:
-        _pk, code, group_pk = workshop_on(server)
-        member = HttpClient(server.url)
-        join_group(member, code, group_pk)
-        page = f"/deltag/{code}/gruppe/{group_pk}/"
+    url = server.env["DATABASE_URL"]
+    _pk, code, group_pk = workshop_on(server)
+    member = HttpClient(server.url)
+    join_group(member, code, group_pk)
+    page = f"/deltag/{code}/gruppe/{group_pk}/"
 
-        def visit_at_once() -> list[int]:
-            """Eight visits at a time, so that each of the server's threads is busy."""
-            statuses = []
+    def visit_at_once() -> list[int]:
+        """Eight visits at a time, so that each of the server's threads is busy."""
+        statuses = []
 
-            def visit() -> None:
-                visitor = HttpClient(server.url)
-                visitor.cookies = dict(member.cookies)
-                statuses.extend(visitor.get(page)[0] for _ in range(5))
+        def visit() -> None:
+            visitor = HttpClient(server.url)
+            visitor.cookies = dict(member.cookies)
+            statuses.extend(visitor.get(page)[0] for _ in range(5))
 
-            threads = [threading.Thread(target=visit) for _ in range(8)]
-            for thread in threads:
-                thread.start()
-            for thread in threads:
-                thread.join()
-            return statuses
+        threads = [threading.Thread(target=visit) for _ in range(8)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        return statuses
 
-        assert visit_at_once() == [200] * 40
-        with psycopg.connect(url, autocommit=True) as admin:
-            dropped = admin.execute(
-                # Waits until each backend has exited (up to 5 s). This is about connections
-                # dropped between requests: one dropped while a request is using it fails that
-                # request, whichever health check ran before.
-                "SELECT count(*) FROM pg_stat_activity, pg_terminate_backend(pid, 5000)"
-                " WHERE datname = current_database() AND pid <> pg_backend_pid()"
-            ).fetchone()[0]
-        assert dropped >= 2  # the server's threads' connections
-        assert visit_at_once() == [200] * 40
+    assert visit_at_once() == [200] * 40
+    with psycopg.connect(url, autocommit=True) as admin:
+        dropped = admin.execute(
+            # Waits until each backend has exited (up to 5 s). This is about connections
+            # dropped between requests: one dropped while a request is using it fails that
+            # request, whichever health check ran before.
+            "SELECT count(*) FROM pg_stat_activity, pg_terminate_backend(pid, 5000)"
+            " WHERE datname = current_database() AND pid <> pg_backend_pid()"
+        ).fetchone()[0]
+    assert dropped >= 2  # the server's threads' connections
+    assert visit_at_once() == [200] * 40

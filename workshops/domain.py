@@ -98,41 +98,49 @@ def record_wrong_code(address: str) -> None:
     JoinAttempt.objects.create(address=address)
 
 
+def _group_changed(group: Group, **changes) -> None:
+    """Write `changes` to the group and give it a new version, in one UPDATE.
+
+    The version is what every live view of the group and its dashboard follow; it is counted
+    up in the database, in the transaction of the change, so concurrent changes never share
+    one. The workflows that call this run in one transaction, so SQLite takes its write lock
+    once and a poll never sees the change without its version.
+    """
+    now = timezone.now()
+    Group.objects.filter(pk=group.pk).update(
+        **changes, version=F("version") + 1, last_activity_at=now
+    )
+    for field, value in changes.items():
+        setattr(group, field, value)
+    group.last_activity_at = now
+
+
+def _workshop_changed(workshop: Workshop, **changes) -> None:
+    """As _group_changed, for a change to the workshop itself (phase, timer, its groups)."""
+    Workshop.objects.filter(pk=workshop.pk).update(**changes, version=F("version") + 1)
+    for field, value in changes.items():
+        setattr(workshop, field, value)
+
+
 @transaction.atomic
-def join_workshop(workshop: Workshop, *, display_name: str, group: Group | None) -> Participant:
+def join_workshop(workshop: Workshop, *, display_name: str, group: Group) -> Participant:
     participant = Participant.objects.create(
         workshop=workshop, group=group, display_name=display_name
     )
-    workshop.touch()
+    # The dashboard counts each group's members: a group's version, not the workshop's, so
+    # people joining at once never queue for the workshop's row.
+    _group_changed(group)
     return participant
-
-
-def _changed(group: Group) -> None:
-    """Mark the group changed, for the live views' ETags; the dashboard's follows its groups.
-
-    The workflows that call this run in one transaction, so their rows and the time stamp
-    move together and SQLite takes its write lock once.
-    """
-    group.changed_at = timezone.now()
-    Group.objects.filter(pk=group.pk).update(changed_at=group.changed_at)
 
 
 @transaction.atomic
 def choose_case(group: Group, *, case: Case) -> None:
-    group.case = case
-    group.own_dilemma = False
-    group.own_title = group.own_situation = ""
-    group.save(update_fields=["case", "own_dilemma", "own_title", "own_situation"])
-    _changed(group)
+    _group_changed(group, case=case, own_dilemma=False, own_title="", own_situation="")
 
 
 @transaction.atomic
 def write_own_dilemma(group: Group, *, title: str, situation: str) -> None:
-    group.case = None
-    group.own_dilemma = True
-    group.own_title, group.own_situation = title, situation
-    group.save(update_fields=["case", "own_dilemma", "own_title", "own_situation"])
-    _changed(group)
+    _group_changed(group, case=None, own_dilemma=True, own_title=title, own_situation=situation)
 
 
 class NotesConflict(Exception):
@@ -149,50 +157,55 @@ def save_notes(group: Group, *, text: str, version: int) -> int:
     The version check and the write are one UPDATE, so of two saves from the same version
     exactly one wins, whichever app server or database serves them.
     """
-    changed_at = timezone.now()
+    now = timezone.now()
     updated = Group.objects.filter(pk=group.pk, notes_version=version).update(
-        notes=text, notes_version=F("notes_version") + 1, changed_at=changed_at
+        notes=text,
+        notes_version=F("notes_version") + 1,
+        version=F("version") + 1,
+        last_activity_at=now,
     )
     if not updated:
-        raise NotesConflict(Group.objects.get(pk=group.pk))
-    group.notes, group.notes_version, group.changed_at = text, version + 1, changed_at
+        current = Group.objects.only("notes", "notes_version", "last_activity_at")
+        raise NotesConflict(current.get(pk=group.pk))
+    group.notes, group.notes_version, group.last_activity_at = text, version + 1, now
     return group.notes_version
 
 
 @transaction.atomic
 def save_conclusion(group: Group, *, conclusion: str) -> None:
-    group.conclusion = conclusion
-    group.save(update_fields=["conclusion"])
-    _changed(group)
+    _group_changed(group, conclusion=conclusion)
 
 
 @transaction.atomic
-def toggle_tag(group: Group, *, point: Point) -> bool:
-    """Tag the point if untagged, untag it if tagged; returns whether it is tagged now."""
-    if group.tags.filter(pk=point.pk).exists():
-        group.tags.remove(point)
-        tagged = False
+def set_tag(group: Group, *, point: Point, on: bool) -> None:
+    """Tag the point, or take the tag off: a member says which, so two members tapping the
+    same point at once both leave it tagged."""
+    tags = Group.tags.through
+    if on:
+        tags.objects.bulk_create(
+            [tags(group_id=group.pk, point_id=point.pk)], ignore_conflicts=True
+        )
     else:
-        group.tags.add(point)
-        tagged = True
-    _changed(group)
-    return tagged
+        tags.objects.filter(group_id=group.pk, point_id=point.pk).delete()
+    _group_changed(group)
 
 
 @transaction.atomic
-def toggle_private_tag(participant: Participant, *, point: Point) -> bool:
-    if participant.private_tags.filter(pk=point.pk).exists():
-        participant.private_tags.remove(point)
-        return False
-    participant.private_tags.add(point)
-    return True
+def set_private_tag(participant: Participant, *, point: Point, on: bool) -> None:
+    tags = Participant.private_tags.through
+    if on:
+        tags.objects.bulk_create(
+            [tags(participant_id=participant.pk, point_id=point.pk)], ignore_conflicts=True
+        )
+    else:
+        tags.objects.filter(participant_id=participant.pk, point_id=point.pk).delete()
+    # The member's own page changes, and with it what the group may see of who has tagged.
+    _group_changed(Group(pk=participant.group_id))
 
 
 @transaction.atomic
 def reveal_private_tags(group: Group) -> None:
-    group.revealed = True
-    group.save(update_fields=["revealed"])
-    _changed(group)
+    _group_changed(group, revealed=True)
 
 
 def private_tag_counts(group: Group) -> Counter:
@@ -207,30 +220,21 @@ def private_tag_counts(group: Group) -> Counter:
 
 @transaction.atomic
 def mark_done(group: Group, *, done: bool) -> None:
-    group.done = done
-    group.save(update_fields=["done"])
-    _changed(group)
+    _group_changed(group, done=done)
 
 
 @transaction.atomic
 def set_phase(workshop: Workshop, *, phase: str) -> None:
-    workshop.phase = phase
-    fields = ["phase"]
+    changes = {"phase": phase}
     if phase == Phase.CLOSED:
-        workshop.closed_at = timezone.now()
-        workshop.timer_ends_at = None
-        fields += ["closed_at", "timer_ends_at"]
-    workshop.save(update_fields=fields)
-    workshop.touch()
+        changes.update(closed_at=timezone.now(), timer_ends_at=None)
+    _workshop_changed(workshop, **changes)
 
 
 @transaction.atomic
 def set_timer(workshop: Workshop, *, minutes: int) -> None:
-    workshop.timer_ends_at = (
-        timezone.now() + datetime.timedelta(minutes=minutes) if minutes else None
-    )
-    workshop.save(update_fields=["timer_ends_at"])
-    workshop.touch()
+    ends_at = timezone.now() + datetime.timedelta(minutes=minutes) if minutes else None
+    _workshop_changed(workshop, timer_ends_at=ends_at)
 
 
 def same_case_elsewhere(group: Group) -> Counter:
@@ -272,14 +276,17 @@ def purge_notes(*, closed_before: datetime.datetime) -> Purged:
     groups = Group.objects.filter(workshop__in=workshops).exclude(
         notes="", conclusion="", own_title="", own_situation=""
     )
-    group_count = groups.update(notes="", conclusion="", own_title="", own_situation="")
+    # A new version, so no page kept in the cache shows the texts again.
+    group_count = groups.update(
+        notes="", conclusion="", own_title="", own_situation="", version=F("version") + 1
+    )
     participant_count = (
         Participant.objects.filter(workshop__in=workshops)
         .exclude(display_name="")
         .update(display_name="")
     )
     workshop_count = workshops.filter(notes_purged_at__isnull=True).update(
-        notes_purged_at=timezone.now()
+        notes_purged_at=timezone.now(), version=F("version") + 1
     )
     old = timezone.now() - THROTTLE_RECORDS_KEPT
     throttle_count = (

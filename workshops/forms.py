@@ -10,6 +10,7 @@ from workshops.domain import FORMAT_DEFAULTS, default_group_names
 from workshops.models import (
     CODE_ALPHABET,
     CODE_LENGTH,
+    LARGEST_ID,
     Format,
     Group,
     Phase,
@@ -19,8 +20,6 @@ from workshops.models import (
 
 MAX_GROUPS = 30
 TEXT_LIMIT = 20_000
-# Row ids are 64-bit; a number beyond that cannot name a row, and SQLite refuses to compare it.
-LARGEST_ID = 2**63 - 1
 
 
 class RowsField(forms.ModelMultipleChoiceField):
@@ -209,12 +208,15 @@ class ConclusionForm(forms.Form):
     )
 
 
-class PointForm(forms.Form):
-    point = forms.ModelChoiceField(queryset=Point.objects.none())
+class TagForm(forms.Form):
+    """A point of the workshop's codex, and whether it is to be tagged (on) or not."""
 
-    def __init__(self, *args, workshop, **kwargs) -> None:
+    point = forms.ModelChoiceField(queryset=Point.objects.none())
+    on = forms.BooleanField(required=False)
+
+    def __init__(self, *args, codex_id: int, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["point"].queryset = workshop.codex.points.all()
+        self.fields["point"].queryset = Point.objects.filter(codex_id=codex_id)
 
 
 class DoneForm(forms.Form):

@@ -8,13 +8,12 @@ import pytest
 from playwright.sync_api import expect
 
 from cases.models import Case
-from tests.browser.test_workshop_flow import LIVE_TIMEOUT, PHONE, log_in
-from tests.conftest import axe_violations
-from tests.workshops.conftest import make_workshop
+from tests.browser.helpers import LIVE_TIMEOUT, PHONE, axe_violations, log_in
+from tests.factories import make_workshop
 from workshops import domain
 from workshops.models import Phase
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.browser, pytest.mark.slow]
 
 LAPTOP = {"width": 1366, "height": 900}
 PUBLIC_PAGES = {

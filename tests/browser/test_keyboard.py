@@ -7,10 +7,10 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.test_workshop_flow import LIVE_TIMEOUT, PHONE
+from tests.browser.helpers import LIVE_TIMEOUT, PHONE
 from workshops.models import Phase, Workshop
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.browser, pytest.mark.slow]
 
 LAPTOP = {"width": 1366, "height": 900}
 MAX_TABS = 80

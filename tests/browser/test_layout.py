@@ -5,12 +5,12 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.test_workshop_flow import PHONE, log_in
-from tests.workshops.conftest import duty, join, make_workshop
+from tests.browser.helpers import PHONE, log_in
+from tests.factories import duty, join, make_workshop
 from workshops import domain
 from workshops.models import Phase
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.browser, pytest.mark.slow]
 
 LAPTOP = {"width": 1366, "height": 768}
 PROJECTOR = {"width": 1920, "height": 1080}
@@ -41,7 +41,7 @@ def running(content, alice):
         join(workshop, group, "Deltager")
         domain.choose_case(group, case=workshop.pool.order_by("-number").first())
         for number in (1, 4, 7):
-            domain.toggle_tag(group, point=duty(number))
+            domain.set_tag(group, point=duty(number), on=True)
         domain.save_conclusion(group, conclusion="Vi ville tage det op med direktøren. " * 4)
     return workshop
 

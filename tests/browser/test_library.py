@@ -10,7 +10,7 @@ from playwright.sync_api import expect
 from cases.models import Case
 from kodeks.models import Codex
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.browser, pytest.mark.slow]
 
 
 def pdf_page_count(pdf: bytes) -> int:

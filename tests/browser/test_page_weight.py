@@ -8,7 +8,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.test_workshop_flow import PHONE, log_in
+from tests.browser.helpers import PHONE, log_in
 from tests.servers import production_server
 
 MAX_BYTES = 60 * 1024
@@ -70,10 +70,13 @@ def summed(measured: list[dict]) -> dict:
     return {"requests": len(measured), "bytes": sum(item["transferred"] for item in measured)}
 
 
+pytestmark = [pytest.mark.browser, pytest.mark.server, pytest.mark.slow]
+
+
 @pytest.fixture(scope="module")
-def server(tmp_path_factory):
-    with production_server(tmp_path_factory.mktemp("production")) as server:
-        yield server
+def server(tmp_path_factory, static_root):
+    with production_server(tmp_path_factory.mktemp("production"), static_root=static_root) as app:
+        yield app
 
 
 def test_first_loads_are_small_and_static_files_cached_for_good(browser, server, artifacts):

@@ -8,21 +8,10 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
+from tests.browser.helpers import LAPTOP, LIVE_TIMEOUT, PHONE, log_in
 from workshops.models import Group, Phase, Workshop
 
-pytestmark = pytest.mark.django_db(transaction=True)
-
-PHONE = {"width": 390, "height": 844}
-LAPTOP = {"width": 1366, "height": 768}
-LIVE_TIMEOUT = 10_000  # ms: the live views poll every 3 s
-
-
-def log_in(page, base_url: str, username: str, password: str) -> None:
-    page.goto(f"{base_url}/login/")
-    page.get_by_label("Brugernavn").fill(username)
-    page.get_by_label("Adgangskode").fill(password)
-    page.get_by_role("button", name="Log ind").click()
-    expect(page.get_by_role("button", name=f"Log ud ({username})")).to_be_visible()
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.browser, pytest.mark.slow]
 
 
 def choose_group(page, group_name: str, display_name: str = "") -> None:

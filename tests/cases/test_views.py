@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from cases.models import Case
 from kodeks.models import Codex
-from tests.conftest import copy_case, count_queries
+from tests.factories import copy_case, count_queries
 
 LIBRARY = reverse("cases:library")
 

@@ -10,8 +10,8 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.db import connection
 
+from tests.factories import make_workshop
 from tests.servers import Server, production_env
-from tests.workshops.conftest import make_workshop
 from workshops import domain
 
 # The command runs outside any transaction, as it does from the shell.

@@ -11,7 +11,7 @@ import pytest
 from cases.models import Case
 from kodeks.management.commands.load_kodeks import FIXTURES
 from kodeks.models import Codex, Point, Theme
-from tests.conftest import DUTY_TITLES
+from tests.factories import DUTY_TITLES
 
 ROOT = Path(__file__).resolve().parents[2]
 SEEDS = ROOT.parent / "shared" / "seeds"

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from cases.models import Case
-from tests.workshops.conftest import join, make_workshop
+from tests.factories import join, make_workshop
 from workshops import domain
 from workshops.models import Phase
 

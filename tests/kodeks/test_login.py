@@ -5,7 +5,8 @@ import datetime
 from django.test import Client
 from django.utils import timezone
 
-from kodeks.models import LOGIN_COOL_OFF, LoginFailure
+from kodeks.models import LoginFailure
+from kodeks.models.accounts import LOGIN_COOL_OFF
 
 THROTTLED = "For mange forkerte forsøg"
 

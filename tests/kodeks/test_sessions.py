@@ -5,7 +5,6 @@ import time
 import pytest
 
 from kodeks.middleware import LOGIN_AT, SEEN_AT
-from tests.workshops.conftest import join, make_workshop
 
 
 def age_session(client, **seconds_ago: float) -> None:
@@ -54,12 +53,3 @@ def test_an_expired_poll_sends_the_browser_to_login(logged_in, content):
     response = logged_in.get("/workshops/", headers={"HX-Request": "true"})
     assert response.status_code == 200
     assert response["HX-Redirect"] == "/login/?next=/workshops/"
-
-
-def test_participants_keep_their_group_through_a_long_break(alice, content):
-    workshop = make_workshop(alice)
-    group = workshop.groups.first()
-    mette = join(workshop, group, "Mette")
-    age_session(mette, seen_at=3 * 3600)
-    assert mette.get(group.get_absolute_url()).status_code == 200
-    assert mette.session.get_expiry_age() == 12 * 3600

@@ -39,14 +39,16 @@ def test_env_list_splits_hosts(monkeypatch):
 
 def test_postgres_url_selects_postgresql():
     database = database_from_url("postgres://kodeks:hemmelig@db.local:5433/kodeks")
-    assert database["ENGINE"] == "kodeks.postgresql"
+    assert database["ENGINE"] == "django.db.backends.postgresql"
     assert (database["NAME"], database["USER"], database["PASSWORD"]) == (
         "kodeks",
         "kodeks",
         "hemmelig",
     )
     assert (database["HOST"], database["PORT"]) == ("db.local", "5433")
-    assert database["OPTIONS"] == {"server_side_binding": True, "prepare_threshold": 5}
+    # Django's own pool, which checks a connection before lending it.
+    assert database["OPTIONS"]["pool"]
+    assert database["CONN_HEALTH_CHECKS"] and database["CONN_MAX_AGE"] == 0
 
 
 def test_sqlite_url_uses_wal_immediate_transactions_and_a_busy_timeout():

@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from cases.models import Case
 from kodeks.models import Codex
-from tests.conftest import DUTY_TITLES, copy_case, count_queries
+from tests.factories import DUTY_TITLES, copy_case, count_queries
 
 
 def test_home_presents_the_duties_and_the_library(client, content):

@@ -1,13 +1,17 @@
 from __future__ import annotations
 
 import io
+import time
+from unittest import mock
 
 import pytest
 import segno
+from django.contrib.sessions.models import Session
 
-from tests.workshops.conftest import participant_of
+from tests.factories import HTMX, join, participant_of
 from workshops import domain
 from workshops.models import CODE_ALPHABET, JoinAttempt, Phase, new_join_code, normalise_join_code
+from workshops.views.access import PARTICIPANT_COOKIE
 
 
 def test_join_code_has_at_least_40_bits():
@@ -116,3 +120,46 @@ def test_qr_code_is_an_svg_of_the_join_link(client, alice, workshop):
     )
     assert response.content == expected.getvalue()
     assert b'xmlns="http://www.w3.org/2000/svg"' in response.content
+
+
+def hours_later(hours: float):
+    """The clock, as the cookie's signature is checked against it, `hours` from now."""
+    return mock.patch("django.core.signing.time.time", return_value=time.time() + hours * 3600)
+
+
+def test_a_participant_is_remembered_by_a_signed_cookie_without_a_session(workshop, group1):
+    mette = join(workshop, group1)
+    cookie = mette.cookies[PARTICIPANT_COOKIE]
+    assert cookie["httponly"] and cookie["samesite"] == "Lax"
+    assert cookie["max-age"] == 12 * 3600
+    assert mette.get(group1.get_absolute_url()).status_code == 200
+    assert mette.get(group1.get_absolute_url() + "?fase=intro", headers=HTMX).status_code == 200
+    assert Session.objects.count() == 0
+
+
+def test_participants_keep_their_group_for_the_workshop_day(workshop, group1):
+    mette = join(workshop, group1)
+    with hours_later(11):
+        assert mette.get(group1.get_absolute_url()).status_code == 200
+    with hours_later(13):
+        assert mette.get(group1.get_absolute_url()).status_code == 404
+
+
+def test_a_forged_or_edited_cookie_names_nobody(workshop, group1, group2):
+    mette = join(workshop, group1)
+    jonas = join(workshop, group2)
+    # Jonas puts Mette's participant into his cookie, without the signature to go with it.
+    signed = jonas.cookies[PARTICIPANT_COOKIE].value
+    mettes = participant_of(mette, workshop).pk
+    jonas.cookies[PARTICIPANT_COOKIE] = f"{workshop.pk}.{mettes}:" + signed.split(":", 1)[1]
+    assert jonas.get(group1.get_absolute_url()).status_code == 404
+    jonas.cookies[PARTICIPANT_COOKIE] = f"{workshop.pk}.{mettes}"
+    assert jonas.get(group1.get_absolute_url()).status_code == 404
+
+
+def test_a_browser_remembers_its_group_in_each_workshop_it_joined(workshop, group1, other_workshop):
+    browser = join(workshop, group1)
+    other_group = other_workshop.groups.get(position=2)
+    browser.post(f"/deltag/{other_workshop.join_code}/", {"group": other_group.pk})
+    assert browser.get(group1.get_absolute_url()).status_code == 200
+    assert browser.get(other_group.get_absolute_url()).status_code == 200

@@ -8,7 +8,7 @@ from django.core.management import CommandError, call_command
 from django.utils import timezone
 
 from kodeks.models import LoginFailure
-from tests.workshops.conftest import duty, join, make_workshop
+from tests.factories import duty, join, make_workshop
 from workshops import domain
 from workshops.exports import report_figure_rows, report_row_values
 from workshops.models import Group, JoinAttempt, Participant, Phase
@@ -31,7 +31,7 @@ def written(workshop, *, own: bool = False) -> None:
             domain.choose_case(group, case=workshop.pool.first())
         domain.save_notes(group, text="Karen sagde, at Hansen pressede på.", version=0)
         domain.save_conclusion(group, conclusion="Tal med Hansen.")
-        domain.toggle_tag(group, point=duty(2))
+        domain.set_tag(group, point=duty(2), on=True)
 
 
 @pytest.fixture

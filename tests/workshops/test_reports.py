@@ -11,8 +11,7 @@ from django.test.utils import CaptureQueriesContext
 from openpyxl import load_workbook
 
 from kodeks.models import Point, User
-from tests.conftest import count_queries
-from tests.workshops.conftest import duty, join, make_workshop
+from tests.factories import count_queries, duty, join, make_workshop
 from workshops import domain
 from workshops.models import Format, Group, Phase, Workshop
 from workshops.reports import CHART_NUMBER_WIDTH, CHART_WIDTH, Quarter, Year
@@ -33,7 +32,7 @@ def hold(workshop: Workshop, *, tags: list[list[int]], members: int = 1) -> Work
         domain.choose_case(group, case=workshop.pool.order_by("number").first())
         domain.save_notes(group, text="Hemmelige noter om Karen", version=0)
         for number in numbers:
-            domain.toggle_tag(group, point=duty(number))
+            domain.set_tag(group, point=duty(number), on=True)
     domain.set_phase(workshop, phase=Phase.CLOSED)
     return workshop
 
@@ -59,7 +58,7 @@ def history(content, alice, charlie):
     )
     own = make_workshop(alice, title="Egne", groups=1, date=datetime.date(2026, 5, 20))
     domain.write_own_dilemma(own.groups.get(), title="Karens sag", situation="Karen …")
-    domain.toggle_tag(own.groups.get(), point=duty(2))
+    domain.set_tag(own.groups.get(), point=duty(2), on=True)
     domain.set_phase(own, phase=Phase.CLOSED)
     make_workshop(alice, title="Kører stadig")  # running: not counted
     hold(make_workshop(charlie, title="Odder", date=datetime.date(2026, 3, 1)), tags=[[5], [5]])

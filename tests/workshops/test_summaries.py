@@ -7,8 +7,15 @@ import pytest
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
-from tests.conftest import count_queries
-from tests.workshops.conftest import CONCLUSION, NOTES, duty, join, make_workshop, participant_of
+from tests.factories import (
+    CONCLUSION,
+    NOTES,
+    count_queries,
+    duty,
+    join,
+    make_workshop,
+    participant_of,
+)
 from workshops import domain
 from workshops.models import Phase
 
@@ -205,8 +212,8 @@ def test_summary_queries_are_the_same_for_2_and_20_groups(client, alice, content
         for group in workshop.groups.all():
             member = join(workshop, group, "Deltager")
             domain.choose_case(group, case=workshop.pool.first())
-            domain.toggle_tag(group, point=duty(1))
-            domain.toggle_private_tag(participant_of(member, workshop), point=duty(2))
+            domain.set_tag(group, point=duty(1), on=True)
+            domain.set_private_tag(participant_of(member, workshop), point=duty(2), on=True)
         domain.set_phase(workshop, phase=Phase.CLOSED)
         return count_queries(client, f"/workshops/{workshop.pk}/opsummering/")
 

@@ -124,5 +124,5 @@ class Command(BaseCommand):
                 domain.choose_case(group, case=cases[number])
                 domain.save_notes(group, text=notes, version=0)
                 for tag in tags:
-                    domain.toggle_tag(group, point=duties[tag])
+                    domain.set_tag(group, point=duties[tag], on=True)
             domain.set_phase(workshop, phase=Phase.CLOSED)

@@ -1,0 +1,209 @@
+"""A facilitator's pages: their workshops, setting one up, the live dashboard, the projector."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+import segno
+from django.db.models import Count, F
+from django.db.models.functions import Length
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from django.views.decorators.http import condition, require_GET, require_http_methods, require_POST
+from django.views.decorators.vary import vary_on_headers
+
+from kodeks.models import Point
+from kodeks.rendering import render_shared
+from kodeks.views import HtmxHttpRequest
+from workshops import domain
+from workshops.forms import PhaseForm, PlenaryForm, TimerForm, WorkshopForm
+from workshops.models import Format, Group, Phase, Workshop
+from workshops.views.access import facilitator_required, get_workshop_for_facilitator
+
+
+@require_GET
+@facilitator_required
+def workshop_list(request: HttpRequest) -> HttpResponse:
+    workshops = (
+        Workshop.objects.for_organisation(request.user.organisation_id)
+        .select_related("facilitator", "series")
+        .annotate(group_count=Count("groups", distinct=True))
+    )
+    today = timezone.localdate()
+    sections = {
+        "running": [w for w in workshops if not w.is_closed and w.date <= today],
+        "upcoming": [w for w in workshops if not w.is_closed and w.date > today],
+        "closed": [w for w in workshops if w.is_closed],
+    }
+    return render(
+        request, "workshops/workshop_list.html", {"sections": sections, "formats": Format}
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@facilitator_required
+def create_workshop(request: HttpRequest) -> HttpResponse:
+    format = request.GET.get("format", Format.ONBOARDING)
+    if format not in Format.values:
+        format = Format.CUSTOM
+    organisation = request.user.organisation
+    form = WorkshopForm(request.POST or None, format=format, organisation=organisation)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        workshop = domain.create_workshop(
+            request.user,
+            title=data["title"],
+            format=format,
+            date=data["date"],
+            group_names=data["group_names"],
+            pool=data["pool"],
+            own_dilemmas=data["own_dilemmas"],
+            private_tagging=data["private_tagging"],
+            focus_point=data.get("focus_point"),
+            series_name=data["series_name"],
+        )
+        return redirect(workshop)
+    series = organisation.series.all() if organisation else []
+    context = {"form": form, "format": Format(format), "formats": Format, "series": series}
+    return render(request, "workshops/workshop_form.html", context)
+
+
+def _dashboard_groups(workshop: Workshop) -> list[Group]:
+    """The groups with what their dashboard rows show, in a fixed number of queries."""
+    groups = list(
+        workshop.groups.only(
+            "position", "name", "case", "own_title", "done", "version", "last_activity_at"
+        ).annotate(
+            case_title=F("case__title"),
+            notes_length=Length("notes"),
+            member_count=Count("participants"),
+        )
+    )
+    tags = defaultdict(list)
+    tagged = Point.objects.filter(group__workshop=workshop).order_by("number")
+    for group_id, number, title in tagged.values_list("group", "number", "title"):
+        tags[group_id].append(f"{number}. {title}")
+    used = domain.cases_used_in_series(workshop.series, exclude=workshop)
+    for group in groups:
+        group.tag_labels = tags[group.pk]
+        group.used_in_series = group.case_id in used
+        count = group.notes_length
+        group.notes_size = ngettext("%(count)s tegn", "%(count)s tegn", count) % {"count": count}
+    return groups
+
+
+def _live_etag(request: HttpRequest, pk: int, version: str) -> str:
+    return f'"w{pk}.{version}.{request.LANGUAGE_CODE}"'
+
+
+def _live_version(request: HttpRequest, pk: int) -> str | None:
+    """The versions of the workshop and its groups, read once per request: the ETag check
+    and the view both ask."""
+    if not hasattr(request, "live_version"):
+        organisation_id = request.user.organisation_id
+        request.live_version = Workshop.objects.live_version(pk, organisation_id=organisation_id)
+    return request.live_version
+
+
+def _dashboard_etag(request: HttpRequest, pk: int) -> str | None:
+    """A poll's ETag; None for another organisation's workshop. Whole pages are not polled
+    and get none."""
+    if not request.headers.get("HX-Request"):
+        return None
+    version = _live_version(request, pk)
+    return None if version is None else _live_etag(request, pk, version)
+
+
+def _dashboard_context(request: HttpRequest, pk: int) -> dict:
+    workshop = get_workshop_for_facilitator(request, pk)
+    groups = _dashboard_groups(workshop)
+    # The version of exactly what is rendered, for the page to poll with.
+    version = f"{workshop.version}.{sum(group.version for group in groups)}"
+    return {
+        "workshop": workshop,
+        "groups": groups,
+        "etag": _live_etag(request, pk, version),
+        "phases": Phase,
+        "participant_count": sum(group.member_count for group in groups),
+    }
+
+
+@require_GET
+@facilitator_required
+@vary_on_headers("HX-Request")
+@condition(etag_func=_dashboard_etag)
+def dashboard(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+    template_name = "workshops/dashboard.html" + ("#live" if request.htmx else "")
+    version = _live_version(request, pk)
+    if version is None:
+        # Another organisation's workshop (404), or one without groups.
+        return render(request, template_name, _dashboard_context(request, pk))
+    # Everything the page shows: the versions, the language, the facilitator signed in, and
+    # the address the participants are told to go to.
+    key = f"dashboard:{pk}:{version}:{request.LANGUAGE_CODE}:{request.user.pk}:{request.get_host()}"
+    return render_shared(request, template_name, lambda: _dashboard_context(request, pk), key=key)
+
+
+@require_POST
+@facilitator_required
+def change_phase(request: HttpRequest, pk: int) -> HttpResponse:
+    workshop = get_workshop_for_facilitator(request, pk)
+    form = PhaseForm(request.POST)
+    if form.is_valid() and not workshop.is_closed:
+        domain.set_phase(workshop, phase=form.cleaned_data["phase"])
+    return redirect(workshop)
+
+
+@require_POST
+@facilitator_required
+def close_workshop(request: HttpRequest, pk: int) -> HttpResponse:
+    workshop = get_workshop_for_facilitator(request, pk)
+    if not workshop.is_closed:
+        domain.set_phase(workshop, phase=Phase.CLOSED)
+    return redirect(workshop)
+
+
+@require_POST
+@facilitator_required
+def start_timer(request: HttpRequest, pk: int) -> HttpResponse:
+    workshop = get_workshop_for_facilitator(request, pk)
+    form = TimerForm(request.POST)
+    if form.is_valid() and not workshop.is_closed:
+        domain.set_timer(workshop, minutes=form.cleaned_data["minutes"])
+    return redirect(workshop)
+
+
+@require_GET
+@facilitator_required
+def projector(request: HttpRequest, pk: int) -> HttpResponse:
+    workshop = get_workshop_for_facilitator(request, pk)
+    form = PlenaryForm(request.GET)
+    requested = form.cleaned_data["position"] if form.is_valid() else 1
+    context = {"workshop": workshop}
+    if workshop.phase in {Phase.PLENARY, Phase.CLOSED}:
+        groups = list(workshop.groups.select_related("case").prefetch_related("tags"))
+        position = min(requested, len(groups))
+        context.update(groups=groups, group=groups[position - 1], position=position)
+    else:
+        slides = (
+            [workshop.focus_point] if workshop.focus_point else list(workshop.codex.points.all())
+        )
+        position = min(requested, len(slides))
+        context.update(slides=slides, slide=slides[position - 1], position=position)
+    return render(request, "workshops/projector.html", context)
+
+
+@require_GET
+@facilitator_required
+def join_qr(request: HttpRequest, pk: int) -> HttpResponse:
+    workshop = get_workshop_for_facilitator(request, pk)
+    url = request.build_absolute_uri(reverse("workshops:join-workshop", args=[workshop.join_code]))
+    response = HttpResponse(content_type="image/svg+xml")
+    segno.make(url, error="m").save(
+        response, kind="svg", xmldecl=False, scale=8, title=_("QR-kode til at deltage")
+    )
+    return response

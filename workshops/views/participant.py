@@ -1,0 +1,328 @@
+"""A participant's pages: joining with a code, and the group's page with what the group does.
+
+A participant has no account: joining gives the browser a signed cookie that names its
+participant (access.remember_participant), and every group page and action is looked up
+through it (access.member_required).
+"""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import condition, require_GET, require_http_methods, require_POST
+from django.views.decorators.vary import vary_on_headers
+from django_htmx.http import HttpResponseClientRefresh, reswap
+
+from kodeks.forms import client_address
+from kodeks.models import Point
+from kodeks.rendering import render_shared
+from kodeks.views import HtmxHttpRequest
+from workshops import domain
+from workshops.forms import (
+    CaseChoiceForm,
+    ConclusionForm,
+    DoneForm,
+    JoinForm,
+    NotesForm,
+    OwnDilemmaForm,
+    ParticipantForm,
+    TagForm,
+)
+from workshops.models import Group, Membership, Participant, Workshop
+from workshops.views.access import (
+    get_group,
+    member_required,
+    participant_in,
+    remember_participant,
+    writing_member_required,
+)
+
+# Joining -------------------------------------------------------------------------------------
+
+
+def _open_workshop(code: str) -> Workshop | None:
+    return Workshop.objects.open().filter(join_code=code).first()
+
+
+@require_http_methods(["GET", "POST"])
+def join(request: HttpRequest) -> HttpResponse:
+    form = JoinForm(request.POST or None)
+    if request.method == "POST":
+        address = client_address(request)
+        if domain.join_throttled(address):
+            response = render(request, "workshops/join.html", {"form": form, "throttled": True})
+            response.status_code = 429
+            return response
+        workshop = _open_workshop(form.cleaned_data["code"]) if form.is_valid() else None
+        if workshop is not None:
+            return redirect("workshops:join-workshop", code=workshop.join_code)
+        domain.record_wrong_code(address)
+        if form.is_valid():
+            form.add_error(
+                "code", _("Der er ingen åben workshop med den kode. Tjek koden og prøv igen.")
+            )
+    return render(request, "workshops/join.html", {"form": form})
+
+
+@require_http_methods(["GET", "POST"])
+def join_workshop(request: HttpRequest, code: str) -> HttpResponse:
+    workshop = get_object_or_404(Workshop.objects.open(), join_code=code)
+    participant = participant_in(request, workshop)
+    if participant is not None and participant.group_id:
+        return redirect("workshops:group", code=code, group_pk=participant.group_id)
+    form = ParticipantForm(request.POST or None, workshop=workshop)
+    if request.method == "POST" and form.is_valid():
+        participant = domain.join_workshop(
+            workshop,
+            display_name=form.cleaned_data["display_name"],
+            group=form.cleaned_data["group"],
+        )
+        response = redirect("workshops:group", code=code, group_pk=participant.group_id)
+        remember_participant(request, response, participant)
+        return response
+    return render(request, "workshops/join_workshop.html", {"workshop": workshop, "form": form})
+
+
+# The group page ------------------------------------------------------------------------------
+
+
+def _live_etag(member: Membership, versions: str) -> str:
+    # While members tag privately, each sees their own tags: their page is theirs alone.
+    own = f".p{member.participant_id}" if member.sees_own_tags else ""
+    return f'"g{member.group_id}.{versions}{own}"'
+
+
+def _group_etag(request: HttpRequest, member: Membership) -> str | None:
+    """A poll's ETag: the group's version and its workshop's (phase, timer), so other groups'
+    work leaves it alone. Whole pages are not polled and get none."""
+    if not request.headers.get("HX-Request"):
+        return None
+    versions = f"{member.group_version}.{member.workshop_version}.{request.LANGUAGE_CODE}"
+    return _live_etag(member, versions)
+
+
+def _live_context(request: HttpRequest, group: Group, member: Membership) -> dict:
+    """What the live section shows, which every member's phone polls for."""
+    workshop = group.workshop
+    points = list(Point.objects.filter(codex_id=workshop.codex_id).order_by("number"))
+    tagged = set(Group.tags.through.objects.filter(group=group).values_list("point", flat=True))
+    private = set()
+    if member.sees_own_tags:
+        private_tags = Participant.private_tags.through.objects.filter(
+            participant_id=member.participant_id
+        )
+        private = set(private_tags.values_list("point", flat=True))
+    member_counts = domain.private_tag_counts(group) if group.revealed else {}
+    for point in points:
+        point.tagged = point.pk in tagged
+        point.private = point.pk in private
+        point.members = member_counts.get(point.pk, 0)
+    # The version of exactly what is rendered, for the page to poll with.
+    versions = f"{group.version}.{workshop.version}.{request.LANGUAGE_CODE}"
+    return {
+        "workshop": workshop,
+        "group": group,
+        "etag": _live_etag(member, versions),
+        "points": points,
+        "tagged_points": [point for point in points if point.tagged],
+        "editable": not workshop.is_closed,
+    }
+
+
+def _group_context(request: HttpRequest, group: Group, member: Membership) -> dict:
+    """The whole group page."""
+    context = _live_context(request, group, member)
+    workshop = group.workshop
+    context.update(
+        notes_form=NotesForm(initial={"notes": group.notes, "version": group.notes_version}),
+        conclusion_form=ConclusionForm(initial={"conclusion": group.conclusion}),
+        own_form=OwnDilemmaForm(),
+    )
+    if not group.has_dilemma:
+        used = domain.cases_used_in_series(workshop.series, exclude=workshop)
+        pool = list(workshop.pool.select_related("listed_under"))
+        for case in pool:
+            case.used_in_series = case.pk in used
+        context["pool"] = pool
+    if group.done or workshop.is_closed:
+        elsewhere = domain.same_case_elsewhere(group)
+        points = context["points"]
+        context["elsewhere"] = [
+            (point, elsewhere[point.pk]) for point in points if elsewhere[point.pk]
+        ]
+    return context
+
+
+def _render_group(
+    request: HttpRequest,
+    group: Group,
+    member: Membership,
+    *,
+    partial: str = "",
+    status: int = 200,
+    **extra,
+) -> HttpResponse:
+    template_name = "workshops/group.html" + (f"#{partial}" if partial else "")
+    context = {**_group_context(request, group, member), **extra}
+    return render(request, template_name, context, status=status)
+
+
+@never_cache
+@require_GET
+@member_required
+@vary_on_headers("HX-Request")
+@condition(etag_func=_group_etag)
+def group_page(request: HtmxHttpRequest, member: Membership) -> HttpResponse:
+    if request.htmx and request.GET.get("fase") not in {None, member.phase}:
+        # The phase moved on: the page as a whole changes (e.g. read-only when closed).
+        return HttpResponseClientRefresh()
+    template_name = "workshops/group.html" + ("#live" if request.htmx else "")
+    build = _live_context if request.htmx else _group_context
+    # Everything the page shows: its group and workshop, the visitor's own tags while the
+    # members tag privately, the language, and who is signed in (the header names them).
+    own = member.participant_id if member.sees_own_tags else ""
+    key = (
+        f"group:{member.group_id}:{member.group_version}.{member.workshop_version}:{own}:"
+        f"{request.LANGUAGE_CODE}:{request.user.pk}"
+    )
+    return render_shared(
+        request,
+        template_name,
+        lambda: build(request, get_group(member), member),
+        key=key,
+    )
+
+
+@require_POST
+@writing_member_required
+def choose_case(request: HttpRequest, member: Membership) -> HttpResponse:
+    group = get_group(member)
+    form = CaseChoiceForm(request.POST, workshop=group.workshop)
+    if form.is_valid():
+        domain.choose_case(group, case=form.cleaned_data["case"])
+    return redirect(member)
+
+
+@require_POST
+@writing_member_required
+def write_own_dilemma(request: HttpRequest, member: Membership) -> HttpResponse:
+    group = get_group(member)
+    if not group.workshop.own_dilemmas:
+        raise PermissionDenied(_("Denne workshop bruger kun cases fra puljen."))
+    form = OwnDilemmaForm(request.POST)
+    if not form.is_valid():
+        return _render_group(request, group, member, status=400, own_form=form)
+    domain.write_own_dilemma(
+        group, title=form.cleaned_data["own_title"], situation=form.cleaned_data["own_situation"]
+    )
+    return redirect(member)
+
+
+def _notes_response(
+    request: HtmxHttpRequest,
+    group: Group,
+    member: Membership,
+    form: NotesForm,
+    *,
+    status: int = 200,
+    conflict: dict | None = None,
+) -> HttpResponse:
+    """The save state under the notes for htmx; without it, the whole page with the form."""
+    if request.htmx:
+        context = {"group": group, "notes_form": form, "conflict": conflict}
+        return render(request, "workshops/group.html#notes-state", context, status=status)
+    return _render_group(request, group, member, status=status, notes_form=form, conflict=conflict)
+
+
+@require_POST
+@writing_member_required
+def save_notes(request: HtmxHttpRequest, member: Membership) -> HttpResponse:
+    form = NotesForm(request.POST)
+    # Notes autosave while people type, and htmx is answered with the save state alone: the
+    # row is updated without loading the group.
+    group = Group(pk=member.group_id) if request.htmx and form.is_valid() else get_group(member)
+    if not form.is_valid():
+        return _notes_response(request, group, member, form, status=400)
+    text = form.cleaned_data["notes"]
+    try:
+        domain.save_notes(group, text=text, version=form.cleaned_data["version"])
+    except domain.NotesConflict as conflict:
+        current = conflict.current if request.htmx else get_group(member)
+        form = NotesForm(initial={"notes": text, "version": current.notes_version})
+        seen = {"rejected": text, "current": current.notes}
+        return _notes_response(request, current, member, form, status=409, conflict=seen)
+    if not request.htmx:
+        return redirect(member)
+    form = NotesForm(initial={"notes": group.notes, "version": group.notes_version})
+    return _notes_response(request, group, member, form)
+
+
+@require_POST
+@writing_member_required
+def save_conclusion(request: HtmxHttpRequest, member: Membership) -> HttpResponse:
+    group = get_group(member)
+    form = ConclusionForm(request.POST)
+    if not form.is_valid():
+        return _render_group(request, group, member, status=400, conclusion_form=form)
+    domain.save_conclusion(group, conclusion=form.cleaned_data["conclusion"])
+    if not request.htmx:
+        return redirect(member)
+    return _render_group(request, group, member, partial="conclusion-state")
+
+
+def _tag_response(
+    request: HtmxHttpRequest, member: Membership, form: TagForm, *, partial: str, state: str
+) -> HttpResponse:
+    """Without JavaScript, back to the page; with it, the pressed button as it is now."""
+    if not request.htmx:
+        return redirect(member)
+    if not form.is_valid():
+        response = HttpResponse(_("Den pligt findes ikke i denne workshop."), status=400)
+        return reswap(response, "none")
+    point = form.cleaned_data["point"]
+    setattr(point, state, form.cleaned_data["on"])
+    context = {"point": point, "tag_url": request.path}
+    return render(request, f"workshops/group.html#{partial}", context)
+
+
+@require_POST
+@writing_member_required
+def tag_point(request: HtmxHttpRequest, member: Membership) -> HttpResponse:
+    form = TagForm(request.POST, codex_id=member.codex_id)
+    if form.is_valid():
+        data = form.cleaned_data
+        domain.set_tag(Group(pk=member.group_id), point=data["point"], on=data["on"])
+    return _tag_response(request, member, form, partial="tag-form", state="tagged")
+
+
+@require_POST
+@writing_member_required
+def tag_point_privately(request: HtmxHttpRequest, member: Membership) -> HttpResponse:
+    form = TagForm(request.POST, codex_id=member.codex_id)
+    if not member.sees_own_tags:
+        # The group has revealed: the members' counts are final, and the page is the group's.
+        return HttpResponseClientRefresh() if request.htmx else redirect(member)
+    if form.is_valid():
+        data = form.cleaned_data
+        participant = Participant.objects.get(pk=member.participant_id)
+        domain.set_private_tag(participant, point=data["point"], on=data["on"])
+    return _tag_response(request, member, form, partial="private-tag-form", state="private")
+
+
+@require_POST
+@writing_member_required
+def reveal_tags(request: HttpRequest, member: Membership) -> HttpResponse:
+    domain.reveal_private_tags(Group(pk=member.group_id))
+    return redirect(member)
+
+
+@require_POST
+@writing_member_required
+def mark_done(request: HttpRequest, member: Membership) -> HttpResponse:
+    form = DoneForm(request.POST)
+    if form.is_valid():
+        domain.mark_done(Group(pk=member.group_id), done=form.cleaned_data["done"])
+    return redirect(member)
