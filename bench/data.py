@@ -15,7 +15,6 @@ import random
 import secrets
 import sys
 import time
-from importlib import import_module
 from pathlib import Path
 
 import django
@@ -24,8 +23,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bench.settings")
 django.setup()
 
-from django.conf import settings  # noqa: E402
 from django.db import connection, transaction  # noqa: E402
+from django.http import HttpResponse  # noqa: E402
+from django.test import RequestFactory  # noqa: E402
 from django.urls import reverse  # noqa: E402
 from django.utils import timezone  # noqa: E402
 from django.utils.crypto import get_random_string  # noqa: E402
@@ -43,7 +43,7 @@ from workshops.models import (  # noqa: E402
     Series,
     Workshop,
 )
-from workshops.views import SESSION_KEY  # noqa: E402
+from workshops.views.access import PARTICIPANT_COOKIE, remember_participant  # noqa: E402
 
 FIRST_DAY = datetime.date(2023, 1, 2)
 # Formats in the proportions a municipality holds them: mostly onboarding.
@@ -72,8 +72,16 @@ def unique_codes(count: int, taken: set[str]) -> list[str]:
     return codes
 
 
-def build_running_workshop(facilitator: User, groups: int, members: int) -> dict:
-    """The workshop under load: in discussion, every group with a case, notes and tags."""
+def participant_cookie(participant: Participant) -> str:
+    """The signed cookie the app gives a browser that joins as `participant`."""
+    response = HttpResponse()
+    remember_participant(RequestFactory().get("/"), response, participant)
+    return response.cookies[PARTICIPANT_COOKIE].value
+
+
+def build_running_workshop(facilitator: User, groups: int, members: int) -> tuple[Workshop, list]:
+    """A workshop under load: in discussion, every group with a case, notes and tags, and
+    `members` phones in each."""
     rng = random.Random(5)
     duties = list(Point.objects.filter(codex__slug=Codex.DUTIES))
     pool = list(Case.objects.public().filter(codex__slug=Codex.DUTIES)[:12])
@@ -88,32 +96,38 @@ def build_running_workshop(facilitator: User, groups: int, members: int) -> dict
     )
     domain.set_phase(workshop, phase=Phase.DISCUSSION)
     domain.set_timer(workshop, minutes=45)
-    session_store = import_module(settings.SESSION_ENGINE).SessionStore
     participants = []
     for group in workshop.groups.all():
         domain.choose_case(group, case=pool[group.position % len(pool)])
         domain.save_notes(group, text=NOTES * 3, version=0)
         for point in rng.sample(duties, 3):
-            domain.toggle_tag(group, point=point)
+            domain.set_tag(group, point=point, on=True)
+        actions = {
+            name: reverse(f"workshops:{name}", args=[workshop.join_code, group.pk])
+            for name in ("group", "save-notes", "tag-point", "choose-case")
+        }
         for member in range(members):
             participant = domain.join_workshop(
                 workshop, display_name=f"Deltager {member + 1}", group=group
             )
-            session = session_store()
-            session[SESSION_KEY] = {str(workshop.pk): participant.pk}
-            session.create()
             participants.append(
-                {
-                    "session": session.session_key,
-                    "group": group.get_absolute_url(),
-                    "notes": reverse("workshops:save-notes", args=[workshop.join_code, group.pk]),
-                    "version": 1,
-                }
+                {"cookie": participant_cookie(participant), **actions, "version": 1}
             )
+    return workshop, participants
+
+
+def build_running_workshops(facilitator: User, groups: int, members: int, phones: int) -> dict:
+    """The workshop the facilitator watches, and as many more alike as it takes for `phones`
+    phones in groups of `members`: a box's capacity is measured with rooms of real groups."""
+    workshop, participants = build_running_workshop(facilitator, groups, members)
+    while len(participants) < phones:
+        participants += build_running_workshop(facilitator, groups, members)[1]
     return {
         "dashboard": workshop.get_absolute_url(),
         "phase": Phase.DISCUSSION.value,
         "participants": participants,
+        "points": list(Point.objects.filter(codex__slug=Codex.DUTIES).values_list("pk", flat=True)),
+        "pool": list(workshop.pool.values_list("pk", flat=True)),
     }
 
 
@@ -156,7 +170,6 @@ def build_closed_workshops(facilitator: User, count: int, taken_codes: set[str])
                         join_code=next(codes),
                         phase=Phase.CLOSED,
                         closed_at=closed_at,
-                        changed_at=closed_at,
                     )
                 )
             Workshop.objects.bulk_create(workshops)
@@ -193,7 +206,7 @@ def build_closed_workshops(facilitator: User, count: int, taken_codes: set[str])
         print(f"  {batch.stop:>6} afholdte workshops", file=sys.stderr)
 
 
-def build(closed: int, groups: int, members: int) -> dict:
+def build(closed: int, groups: int, members: int, phones: int) -> dict:
     organisation = Organisation.objects.create(name="Benchmark Kommune", slug="benchmark")
     password = secrets.token_urlsafe(16)
     staff = {}
@@ -203,7 +216,7 @@ def build(closed: int, groups: int, members: int) -> dict:
         user.save()
         staff[role] = user
     started = time.monotonic()
-    plan = build_running_workshop(staff[User.Role.FACILITATOR], groups, members)
+    plan = build_running_workshops(staff[User.Role.FACILITATOR], groups, members, phones)
     taken = set(Workshop.objects.values_list("join_code", flat=True))
     build_closed_workshops(staff[User.Role.FACILITATOR], closed, taken)
     if connection.vendor == "postgresql":
@@ -219,6 +232,7 @@ def build(closed: int, groups: int, members: int) -> dict:
         "facilitator": staff[User.Role.FACILITATOR].username,
         "hr": staff[User.Role.HR].username,
         "groups": groups,
+        "members": members,
         "closed_workshops": closed,
         "closed_groups": Group.objects.filter(workshop__phase=Phase.CLOSED).count(),
         "csrf": get_random_string(32),
@@ -230,5 +244,7 @@ if __name__ == "__main__":
     parser.add_argument("--closed", type=int, default=10_000)
     parser.add_argument("--groups", type=int, default=50)
     parser.add_argument("--members", type=int, default=5)
+    parser.add_argument("--phones", type=int, default=250, help="phones to build groups for")
     arguments = parser.parse_args()
-    json.dump(build(arguments.closed, arguments.groups, arguments.members), sys.stdout)
+    plan = build(arguments.closed, arguments.groups, arguments.members, arguments.phones)
+    json.dump(plan, sys.stdout)

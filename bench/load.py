@@ -1,8 +1,10 @@
 """The load, from a process of its own: locust users act as participants, facilitator and HR.
 
-`python bench/load.py PLAN.json PHASE [--users N] [--seconds S] [--warmup W]` runs one phase
-against the server named in the plan and prints one JSON object: for every kind of request its
+`python bench/load.py PLAN.json PHASE[@USERS] … [--users N] [--seconds S] [--warmup W]` runs the
+phases one after the other against the server named in the plan, each with N concurrent users
+(or USERS), and prints one JSON object per phase, a line each: for every kind of request its
 count, errors, statuses, requests per second and percentiles of the response time in ms.
+`--phones N` sets how many phones the realistic phase has.
 """
 
 from __future__ import annotations
@@ -18,7 +20,6 @@ import json  # noqa: E402
 import math  # noqa: E402
 import random  # noqa: E402
 import re  # noqa: E402
-import sys  # noqa: E402
 import time  # noqa: E402
 import urllib.parse  # noqa: E402
 from collections import Counter, defaultdict  # noqa: E402
@@ -31,6 +32,10 @@ VERSION = re.compile(rb'name="version" value="(\d+)"')
 FORM = {"Content-Type": "application/x-www-form-urlencoded"}
 HTMX = {"HX-Request": "true"}
 CONFLICT = 409
+# How often the pages poll (templates/workshops/group.html and dashboard.html).
+POLL_SECONDS = 3.0
+SAVE_SECONDS = 30.0
+DASHBOARDS = 5
 
 
 class Recorder:
@@ -66,6 +71,12 @@ class Recorder:
 
     def result(self) -> dict:
         seconds = self.stopped - self.started
+        everything = sorted(value for times in self.times.values() for value in times)
+        overall = {
+            "count": len(everything),
+            "errors": sum(self.errors.values()),
+            "p95": round(percentile(everything, 0.95), 1),
+        }
         requests = {}
         for name, times in sorted(self.times.items()):
             times.sort()
@@ -76,7 +87,12 @@ class Recorder:
                 "rps": round(len(times) / seconds, 1),
                 **{f"p{q}": round(percentile(times, q / 100), 1) for q in (50, 95, 99)},
             }
-        return {"seconds": round(seconds, 1), "requests": requests, "error_samples": self.samples}
+        return {
+            "seconds": round(seconds, 1),
+            "requests": requests,
+            "overall": overall,
+            "error_samples": self.samples,
+        }
 
 
 def percentile(values: list[float], fraction: float) -> float:
@@ -86,10 +102,9 @@ def percentile(values: list[float], fraction: float) -> float:
     return values[max(0, math.ceil(fraction * len(values)) - 1)]
 
 
-def cookies(session: str, csrf: str = "") -> dict:
+def cookies(**values: str) -> dict:
     """The app's cookies are Secure; over loopback HTTP they are sent by hand."""
-    value = f"sessionid={session}" + (f"; csrftoken={csrf}" if csrf else "")
-    return {"Cookie": value}
+    return {"Cookie": "; ".join(f"{name}={value}" for name, value in values.items() if value)}
 
 
 class Visitor(FastHttpUser):
@@ -122,13 +137,22 @@ class Visitor(FastHttpUser):
                 response.success()
             return response
 
-    def poll(self, name: str, path: str, headers: dict) -> None:
+    def poll(self, name: str, path: str, headers: dict, statuses=(200, 304)) -> None:
         """Ask a live view, as the page does, with the ETag of what it already shows."""
         headers = {**headers, **HTMX}
         if self.etag:
             headers["If-None-Match"] = self.etag
-        response = self.expect(name, path, {200, 304}, headers=headers)
+        response = self.expect(name, path, set(statuses), headers=headers)
         self.etag = (response.headers or {}).get("ETag", self.etag)
+
+
+class Staff(Visitor):
+    abstract = True
+    role = "facilitator"
+
+    def on_start(self) -> None:
+        super().on_start()
+        self.headers = cookies(sessionid=self.plan[f"{self.role}_session"])
 
 
 class Participant(Visitor):
@@ -137,7 +161,8 @@ class Participant(Visitor):
     def on_start(self) -> None:
         super().on_start()
         self.me = self.pick(self.plan["participants"])
-        self.headers = cookies(self.me["session"], self.plan["csrf"])
+        self.headers = cookies(deltager=self.me["cookie"], csrftoken=self.plan["csrf"])
+        self.writing = {**self.headers, **FORM, "X-CSRFToken": self.plan["csrf"]}
         self.version = self.me["version"]
 
     def pick(self, participants: list[dict]) -> dict:
@@ -152,14 +177,13 @@ class Participant(Visitor):
                     "version": self.version,
                 }
             )
-            headers = {**self.headers, **HTMX, **FORM, "X-CSRFToken": self.plan["csrf"]}
             statuses = {200, CONFLICT} if conflicts_allowed else {200}
             response = self.expect(
                 name,
-                self.me["notes"],
+                self.me["save-notes"],
                 statuses,
                 method="POST",
-                headers=headers,
+                headers={**self.writing, **HTMX},
                 body=body,
                 needle=b'id="notes-state"',
             )
@@ -170,23 +194,14 @@ class Participant(Visitor):
                 return
 
 
-class GroupPage(Participant):
-    @task
-    def group_page(self) -> None:
-        self.expect(
-            "gruppeside", self.me["group"], {200}, headers=self.headers, needle=b'id="live"'
-        )
+class GroupWriter(Participant):
+    """One writer per group, so no write waits for or conflicts with another in its group."""
 
+    abstract = True
 
-class NoteSaver(Participant):
     def pick(self, participants: list[dict]) -> dict:
-        """One writer per group, so no save conflicts with another: the group's first member."""
-        members = len(participants) // self.plan["groups"]
-        return participants[(self.number % self.plan["groups"]) * members]
-
-    @task
-    def save(self) -> None:
-        self.save_notes("noter gemt", conflicts_allowed=False)
+        """The first member of each group of the watched workshop, which come first."""
+        return participants[(self.number % self.plan["groups"]) * self.plan["members"]]
 
 
 class Hello(Visitor):
@@ -195,30 +210,91 @@ class Hello(Visitor):
         self.expect("hello", "/bench/hello/", {200}, needle=b"Hej")
 
 
-class UnchangedPoll(Visitor):
+class StaffHello(Staff):
+    @task
+    def hello(self) -> None:
+        self.expect("staff hello", "/bench/hello/", {200}, headers=self.headers, needle=b"Hej")
+
+
+class GroupPage(Participant):
+    @task
+    def group_page(self) -> None:
+        self.expect(
+            "gruppeside", self.me["group"], {200}, headers=self.headers, needle=b'id="live"'
+        )
+
+
+class UnchangedGroupPoll(Participant):
+    """Polls its group, which nobody changes meanwhile; the first poll (in the warm-up)
+    learns the ETag."""
+
     @task
     def unchanged_poll(self) -> None:
-        headers = {
-            **cookies(self.plan["facilitator_session"]),
-            **HTMX,
-            "If-None-Match": self.plan["etag"],
-        }
-        self.expect("dashboard-poll 304", self.plan["dashboard"], {304}, headers=headers)
+        path = f"{self.me['group']}?fase={self.plan['phase']}"
+        statuses = {304} if self.etag else {200}
+        self.poll("gruppe-poll 304", path, self.headers, statuses=statuses)
 
 
-class Dashboard(Visitor):
+class NoteSaver(GroupWriter):
+    @task
+    def save(self) -> None:
+        self.save_notes("noter gemt", conflicts_allowed=False)
+
+
+class TagToggler(GroupWriter):
+    @task
+    def toggle(self) -> None:
+        """Tap a duty on or off, as the buttons of the group page do."""
+        point = random.choice(self.plan["points"])
+        body = urllib.parse.urlencode({"point": point, "on": random.choice(["1", ""])})
+        self.expect(
+            "tag",
+            self.me["tag-point"],
+            {200},
+            method="POST",
+            headers={**self.writing, **HTMX},
+            body=body,
+            needle=b"aria-pressed",
+        )
+
+
+class CaseChooser(GroupWriter):
+    @task
+    def choose(self) -> None:
+        body = urllib.parse.urlencode({"case": random.choice(self.plan["pool"])})
+        self.expect(
+            "case valgt",
+            self.me["choose-case"],
+            {302},
+            method="POST",
+            headers=self.writing,
+            body=body,
+        )
+
+
+class UnchangedPoll(Staff):
+    """Polls the dashboard of a workshop nobody changes meanwhile; the first poll (in the
+    warm-up) learns the ETag."""
+
+    @task
+    def unchanged_poll(self) -> None:
+        statuses = {304} if self.etag else {200}
+        self.poll("dashboard-poll 304", self.plan["dashboard"], self.headers, statuses=statuses)
+
+
+class Dashboard(Staff):
     @task
     def dashboard(self) -> None:
         needle = f'id="group-{self.plan["groups"]}"'.encode()
-        headers = cookies(self.plan["facilitator_session"])
-        self.expect("dashboard", self.plan["dashboard"], {200}, headers=headers, needle=needle)
+        self.expect("dashboard", self.plan["dashboard"], {200}, headers=self.headers, needle=needle)
 
 
-class Report(Visitor):
+class Report(Staff):
+    role = "hr"
+
     @task
     def report(self) -> None:
-        headers = cookies(self.plan["hr_session"])
-        self.expect("HR-rapport", "/rapporter/", {200}, headers=headers, needle=b"<svg")
+        self.expect("HR-rapport", "/rapporter/", {200}, headers=self.headers, needle=b"<svg")
 
 
 class Paced(Visitor):
@@ -227,7 +303,7 @@ class Paced(Visitor):
     step after the first round and turns the polls into bursts.)"""
 
     abstract = True
-    every = 5.0
+    every = POLL_SECONDS
 
     def on_start(self) -> None:
         super().on_start()
@@ -239,49 +315,48 @@ class Paced(Visitor):
         return max(0.0, self.due - time.monotonic())
 
 
-class PollingMember(Paced, Participant):
-    """A phone in the realistic workshop: polls every 5 s, autosaves notes every 30 s."""
-
-    every = 5.0
-    fixed_count = 250
+class Phone(Paced, Participant):
+    """A phone in a group: polls as the page does, autosaves notes every 30 s."""
 
     def on_start(self) -> None:
         super().on_start()
-        self.next_save = time.monotonic() + random.uniform(0, 30)
+        self.next_save = time.monotonic() + random.uniform(0, SAVE_SECONDS)
 
     @task
     def poll_and_save(self) -> None:
         self.poll("deltager-poll", f"{self.me['group']}?fase={self.plan['phase']}", self.headers)
         if time.monotonic() >= self.next_save:
-            self.next_save += 30
+            self.next_save += SAVE_SECONDS
             self.save_notes("deltager-noter", conflicts_allowed=True)
 
 
-class PollingDashboard(Paced):
-    """A facilitator's dashboard in the realistic workshop: polls every 3 s."""
-
-    every = 3.0
-    fixed_count = 5
+class PollingDashboard(Paced, Staff):
+    """A facilitator's dashboard: polls as the page does."""
 
     @task
     def poll_dashboard(self) -> None:
-        headers = cookies(self.plan["facilitator_session"])
-        self.poll("dashboard-poll", self.plan["dashboard"], headers)
+        self.poll("dashboard-poll", self.plan["dashboard"], self.headers)
 
 
 PHASES = {
     "hello": [Hello],
+    "staff-hello": [StaffHello],
     "group": [GroupPage],
+    "group-poll": [UnchangedGroupPoll],
+    "tag": [TagToggler],
+    "case": [CaseChooser],
+    "notes": [NoteSaver],
     "poll": [UnchangedPoll],
     "dashboard": [Dashboard],
-    "notes": [NoteSaver],
     "report": [Report],
-    "realistic": [PollingMember, PollingDashboard],
+    "realistic": [Phone, PollingDashboard],
 }
 
 
-def run_users(plan: dict, phase: str, users: int, seconds: float, warmup: float) -> dict:
+def run_users(plan: dict, phase: str, users: int, arguments: argparse.Namespace) -> dict:
     classes = PHASES[phase]
+    # Each phase's users are numbered from 0, so N phones are the plan's first N.
+    Visitor.numbers = itertools.count()
     for user_class in classes:
         user_class.plan = plan
         user_class.host = plan["url"]
@@ -290,13 +365,13 @@ def run_users(plan: dict, phase: str, users: int, seconds: float, warmup: float)
     environment.events.request.add_listener(recorder.on_request)
     runner = environment.create_local_runner()
     if phase == "realistic":
-        users = sum(user_class.fixed_count for user_class in classes)
-        recorder.start()
+        Phone.fixed_count, PollingDashboard.fixed_count = arguments.phones, DASHBOARDS
+        users = arguments.phones + DASHBOARDS
     runner.start(users, spawn_rate=users)
-    if phase != "realistic":
-        gevent.sleep(warmup)
-        recorder.start()
-    gevent.sleep(seconds)
+    # Realistic phones start within their first poll interval, each at a moment of its own.
+    gevent.sleep(POLL_SECONDS if phase == "realistic" else arguments.warmup)
+    recorder.start()
+    gevent.sleep(arguments.seconds)
     recorder.stop()
     runner.quit()
     return {**recorder.result(), "users": users, "load_cpu_warning": runner.cpu_warning_emitted}
@@ -307,7 +382,7 @@ def run_export(plan: dict, path: str) -> dict:
     parsed = urllib.parse.urlsplit(plan["url"])
     connection = http.client.HTTPConnection(parsed.hostname, parsed.port, timeout=300)
     started = time.monotonic()
-    connection.request("GET", path, headers=cookies(plan["hr_session"]))
+    connection.request("GET", path, headers=cookies(sessionid=plan["hr_session"]))
     response = connection.getresponse()
     first = response.read(1)
     first_byte = time.monotonic() - started
@@ -330,20 +405,23 @@ def run_export(plan: dict, path: str) -> dict:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("plan")
-    parser.add_argument("phase", choices=[*PHASES, "export"])
+    parser.add_argument("phases", nargs="+", metavar="PHASE[@USERS]")
     parser.add_argument("--users", type=int, default=16)
+    parser.add_argument("--phones", type=int, default=250)
     parser.add_argument("--seconds", type=float, default=15)
     parser.add_argument("--warmup", type=float, default=3)
     arguments = parser.parse_args()
     with open(arguments.plan, encoding="utf-8") as file:
         plan = json.load(file)
-    if arguments.phase == "export":
-        result = run_export(plan, "/rapporter/raekker.csv")
-    else:
-        result = run_users(
-            plan, arguments.phase, arguments.users, arguments.seconds, arguments.warmup
-        )
-    json.dump(result, sys.stdout)
+    for spec in arguments.phases:
+        phase, _, users = spec.partition("@")
+        if phase == "export":
+            result = run_export(plan, "/rapporter/raekker.csv")
+        elif phase in PHASES:
+            result = run_users(plan, phase, int(users or arguments.users), arguments)
+        else:
+            parser.error(f"unknown phase {phase!r}; the phases are {', '.join(PHASES)}, export")
+        print(json.dumps({"phase": phase, **result}), flush=True)
 
 
 if __name__ == "__main__":
