@@ -38,6 +38,7 @@ from workshops.models import (  # noqa: E402
     CODE_LENGTH,
     Format,
     Group,
+    SharedText,
     Participant,
     Phase,
     Series,
@@ -99,7 +100,7 @@ def build_running_workshop(facilitator: User, groups: int, members: int) -> tupl
     participants = []
     for group in workshop.groups.all():
         domain.choose_case(group, case=pool[group.position % len(pool)])
-        domain.save_notes(group, text=NOTES * 3, version=0)
+        domain.save_text(group, SharedText.NOTES, text=NOTES * 3, version=0)
         for point in rng.sample(duties, 3):
             domain.set_tag(group, point=point, on=True)
         actions = {

@@ -18,7 +18,7 @@ from kodeks.models import Codex, Organisation, User
 from tests.factories import CONCLUSION, NOTES, duty, join, make_workshop, participant_of
 from tests.servers import collect_static
 from workshops import domain
-from workshops.models import Group, Phase, Workshop
+from workshops.models import Group, Phase, SharedText, Workshop
 
 ROOT = Path(__file__).resolve().parent.parent
 ARTIFACTS = ROOT / "test-artifacts"
@@ -142,8 +142,8 @@ def held(content, alice):
     join(workshop, group2, "Sofie")
     case = workshop.pool.get(number=1)
     domain.choose_case(group1, case=case)
-    domain.save_notes(group1, text=NOTES, version=0)
-    domain.save_conclusion(group1, conclusion=CONCLUSION)
+    domain.save_text(group1, SharedText.NOTES, text=NOTES, version=0)
+    domain.save_text(group1, SharedText.CONCLUSION, text=CONCLUSION, version=0)
     domain.set_tag(group1, point=duty(1), on=True)
     domain.set_tag(group1, point=duty(3), on=True)
     domain.set_private_tag(participant_of(mette, workshop), point=duty(1), on=True)

@@ -17,7 +17,7 @@ from openpyxl import load_workbook
 from cases.models import Case
 from tests.factories import join, make_workshop
 from workshops import domain
-from workshops.models import Group
+from workshops.models import Group, SharedText
 
 HIDDEN_TITLE = "Hemmelig workshop i Aarhus"
 HIDDEN_NOTES = "HEMMELIGE NOTER om borgmesteren"
@@ -88,7 +88,7 @@ def world(content, alice, charlie, hanne, olga):
     group1, group2 = workshop.groups.all()
     mette = join(workshop, group1, "Mette")
     domain.choose_case(group1, case=workshop.pool.first())
-    domain.save_notes(group1, text=HIDDEN_NOTES, version=0)
+    domain.save_text(group1, SharedText.NOTES, text=HIDDEN_NOTES, version=0)
     other = make_workshop(alice, title="Andet forløb")
     make_workshop(charlie, title="Odders workshop")
     clients = {"anonymous": Client()}
@@ -115,7 +115,7 @@ def world(content, alice, charlie, hanne, olga):
     }
     case = Case.objects.public().first()
     form = {
-        "notes": "indbrud",
+        "text": "indbrud",
         "version": 1,
         "conclusion": "indbrud",
         "point": workshop.codex.points.first().pk,
@@ -210,7 +210,7 @@ def test_the_group_s_own_participant_is_let_in(world):
     """The matrix refuses for the right reason: the same URLs work for the insider."""
     mette, group = world["mette"], world["group"]
     assert mette.get(group.get_absolute_url()).status_code == 200
-    response = mette.post(group.get_absolute_url() + "noter/", {"notes": "Ny", "version": 1})
+    response = mette.post(group.get_absolute_url() + "noter/", {"text": "Ny", "version": 1})
     assert response.status_code == 302
     group.refresh_from_db()
     assert group.notes == "Ny"

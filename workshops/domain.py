@@ -12,7 +12,18 @@ from django.utils import timezone
 
 from cases.models import Case
 from kodeks.models import Codex, LoginFailure, Point
-from workshops.models import Format, Group, JoinAttempt, Participant, Phase, Series, Workshop
+from workshops.merge import merge
+from workshops.models import (
+    Format,
+    Group,
+    JoinAttempt,
+    Participant,
+    Phase,
+    Revision,
+    Series,
+    SharedText,
+    Workshop,
+)
 
 JOIN_ATTEMPTS_ALLOWED = 10
 JOIN_ATTEMPT_WINDOW = datetime.timedelta(minutes=10)
@@ -133,47 +144,98 @@ def join_workshop(workshop: Workshop, *, display_name: str, group: Group) -> Par
     return participant
 
 
-@transaction.atomic
-def choose_case(group: Group, *, case: Case) -> None:
-    _group_changed(group, case=case, own_dilemma=False, own_title="", own_situation="")
+class DilemmaChanged(Exception):
+    """Someone else in the group chose or changed the dilemma since the member's page showed
+    it: the member's choice would replace theirs without their knowing."""
+
+
+def _check_dilemma(group: Group, shown: str) -> None:
+    """Lock the group's row and make sure its dilemma is still the one the member saw."""
+    locked = Group.objects.select_for_update().only("case_id", "own_dilemma").get(pk=group.pk)
+    if locked.dilemma_key != shown:
+        raise DilemmaChanged
 
 
 @transaction.atomic
-def write_own_dilemma(group: Group, *, title: str, situation: str) -> None:
-    _group_changed(group, case=None, own_dilemma=True, own_title=title, own_situation=situation)
+def choose_case(group: Group, *, case: Case, shown: str = "") -> None:
+    """Make `case` the group's dilemma, in place of `shown` (the one the member's page
+    showed; none by default). The notes stay: a group that changes case carries its talk
+    over."""
+    _check_dilemma(group, shown)
+    _group_changed(group, case=case, own_dilemma=False)
 
 
-class NotesConflict(Exception):
-    """The notes were saved by someone else since this version was read."""
-
-    def __init__(self, current: Group) -> None:
-        super().__init__("notes changed")
-        self.current = current
-
-
-def save_notes(group: Group, *, text: str, version: int) -> int:
-    """Store the notes if nobody saved since `version`; returns the new version.
-
-    The version check and the write are one UPDATE, so of two saves from the same version
-    exactly one wins, whichever app server or database serves them.
-    """
-    now = timezone.now()
-    updated = Group.objects.filter(pk=group.pk, notes_version=version).update(
-        notes=text,
-        notes_version=F("notes_version") + 1,
-        version=F("version") + 1,
-        last_activity_at=now,
+@transaction.atomic
+def write_own_dilemma(
+    group: Group,
+    *,
+    title: str,
+    situation: str,
+    shown: str = "",
+    participant_id: int | None = None,
+) -> None:
+    _check_dilemma(group, shown)
+    _group_changed(group, case=None, own_dilemma=True, own_title=title)
+    # A text written earlier for the group's own dilemma is kept beside the new one.
+    save_text(
+        group,
+        SharedText.OWN_SITUATION,
+        text=situation,
+        version=0,
+        participant_id=participant_id,
     )
-    if not updated:
-        current = Group.objects.only("notes", "notes_version", "last_activity_at")
-        raise NotesConflict(current.get(pk=group.pk))
-    group.notes, group.notes_version, group.last_activity_at = text, version + 1, now
-    return group.notes_version
 
 
-@transaction.atomic
-def save_conclusion(group: Group, *, conclusion: str) -> None:
-    _group_changed(group, conclusion=conclusion)
+@dataclass(frozen=True)
+class SavedText:
+    """A shared text as it is after a member's save, and whether others' saves were merged in."""
+
+    text: str
+    version: int
+    merged: bool
+
+
+def _revision_text(group: Group, field: SharedText, version: int) -> str:
+    """The text as revision `version` left it. A revision that never existed reads as empty,
+    so a save from it keeps both its text and the group's, side by side."""
+    if version == 0:
+        return ""
+    revision = Revision.objects.filter(group_id=group.pk, text_field=field, version=version)
+    return revision.values_list("text", flat=True).first() or ""
+
+
+def save_text(
+    group: Group, field: SharedText, *, text: str, version: int, participant_id: int | None = None
+) -> SavedText:
+    """Save a member's `text`, written from revision `version` of the group's `field`.
+
+    When others saved since, their changes and the member's are merged three ways (the
+    revision the member started from, the group's text now, the member's text), so nothing
+    anyone typed is lost; each save that changes the text is kept as a new revision.
+    """
+    field = SharedText(field)
+    with transaction.atomic():
+        # The row is locked before it is read (on SQLite the transaction holds the database's
+        # write lock from its start), so saves of one text queue and each merges into the last.
+        rows = Group.objects.select_for_update().filter(pk=group.pk)
+        current, current_version = rows.values_list(field.value, field.version_field).get()
+        merged = version != current_version
+        if merged:
+            text = merge(_revision_text(group, field, version), current, text)
+        if text == current:
+            return SavedText(current, current_version, merged)
+        new_version = current_version + 1
+        _group_changed(group, **{field.value: text, field.version_field: new_version})
+        Revision.objects.create(
+            group_id=group.pk,
+            text_field=field,
+            version=new_version,
+            text=text,
+            participant_id=participant_id,
+            merged=merged,
+            saved_at=group.last_activity_at,
+        )
+    return SavedText(text, new_version, merged)
 
 
 @transaction.atomic
@@ -276,6 +338,7 @@ def purge_notes(*, closed_before: datetime.datetime) -> Purged:
     groups = Group.objects.filter(workshop__in=workshops).exclude(
         notes="", conclusion="", own_title="", own_situation=""
     )
+    Revision.objects.filter(group__workshop__in=workshops).delete()
     # A new version, so no page kept in the cache shows the texts again.
     group_count = groups.update(
         notes="", conclusion="", own_title="", own_situation="", version=F("version") + 1

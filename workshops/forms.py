@@ -170,15 +170,24 @@ class ParticipantForm(forms.Form):
         self.fields["group"].queryset = workshop.groups.all()
 
 
-class CaseChoiceForm(forms.Form):
+class DilemmaForm(forms.Form):
+    """A group's choice of dilemma names the dilemma the member's page showed, so a choice
+    from an old page never replaces a colleague's without a word."""
+
+    shown = forms.CharField(required=False, max_length=20, widget=forms.HiddenInput)
+
+
+class CaseChoiceForm(DilemmaForm):
     case = forms.ModelChoiceField(queryset=Case.objects.none())
+    # Changing a case the group already has is confirmed on a page of its own.
+    confirmed = forms.BooleanField(required=False, widget=forms.HiddenInput)
 
     def __init__(self, *args, workshop, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["case"].queryset = workshop.pool.all()
 
 
-class OwnDilemmaForm(forms.Form):
+class OwnDilemmaForm(DilemmaForm):
     own_title = forms.CharField(label=_("Overskrift"), max_length=200)
     own_situation = forms.CharField(
         label=_("Beskriv dilemmaet"),
@@ -188,24 +197,13 @@ class OwnDilemmaForm(forms.Form):
     )
 
 
-class NotesForm(forms.Form):
-    notes = forms.CharField(
-        label=_("Noter"),
-        max_length=TEXT_LIMIT,
-        required=False,
-        strip=False,
-        widget=forms.Textarea(attrs={"rows": 10}),
-    )
-    version = forms.IntegerField(min_value=0, widget=forms.HiddenInput)
+class SharedTextForm(forms.Form):
+    """A member's save of a shared text: the text, and the revision it was written from."""
 
-
-class ConclusionForm(forms.Form):
-    conclusion = forms.CharField(
-        label=_("Hvad ville vi gøre?"),
-        max_length=TEXT_LIMIT,
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 4}),
+    text = forms.CharField(
+        max_length=TEXT_LIMIT, required=False, strip=False, widget=forms.Textarea
     )
+    version = forms.IntegerField(min_value=0, max_value=2**31 - 1, widget=forms.HiddenInput)
 
 
 class TagForm(forms.Form):

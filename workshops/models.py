@@ -172,9 +172,12 @@ class Group(models.Model):
     own_dilemma = models.BooleanField(_("eget dilemma"), default=False)
     own_title = models.CharField(_("titel på jeres dilemma"), max_length=200, blank=True)
     own_situation = models.TextField(_("beskrivelse af dilemmaet"), blank=True)
+    own_situation_version = models.PositiveIntegerField(default=0)
+    # The group's shared texts, each with the number of its latest revision (0: never saved).
     notes = models.TextField(_("noter"), blank=True)
     notes_version = models.PositiveIntegerField(default=0)
     conclusion = models.TextField(_("hvad ville vi gøre?"), blank=True)
+    conclusion_version = models.PositiveIntegerField(default=0)
     tags = models.ManyToManyField(Point, verbose_name=_("pligter i spil"), blank=True)
     revealed = models.BooleanField(default=False)
     done = models.BooleanField(_("færdig"), default=False)
@@ -201,6 +204,18 @@ class Group(models.Model):
     def has_dilemma(self) -> bool:
         return self.case_id is not None or self.own_dilemma
 
+    @property
+    def dilemma_key(self) -> str:
+        return dilemma_key(self.case_id, self.own_dilemma)
+
+
+def dilemma_key(case_id: int | None, own_dilemma: bool) -> str:
+    """Names the dilemma a group discusses, so a page can tell whether it is still the one
+    it shows: "" for none yet, "own" for the group's own, else the case's id."""
+    if own_dilemma:
+        return "own"
+    return "" if case_id is None else str(case_id)
+
 
 @dataclass(frozen=True)
 class Membership:
@@ -214,6 +229,7 @@ class Membership:
     group_version: int
     workshop_version: int
     phase: str
+    dilemma: str
     private_tagging: bool
     revealed: bool
 
@@ -256,7 +272,7 @@ class ParticipantQuerySet(models.QuerySet):
         # Only our own table names and placeholders are put into the text.
         query = (
             "SELECT p.id, p.workshop_id, w.join_code, w.codex_id, p.group_id, g.version, w.version,"  # noqa: S608  # nosec B608
-            " w.phase, w.private_tagging, g.revealed"
+            " w.phase, g.case_id, g.own_dilemma, w.private_tagging, g.revealed"
             f" FROM {participant} p JOIN {group} g ON g.id = p.group_id"
             f" JOIN {workshop} w ON w.id = p.workshop_id"
             f" WHERE p.id IN ({placeholders}) AND p.group_id = %s AND w.join_code = %s"
@@ -266,9 +282,10 @@ class ParticipantQuerySet(models.QuerySet):
             row = cursor.fetchone()
         if row is None:
             return None
-        *values, private_tagging, revealed = row
+        *values, case_id, own_dilemma, private_tagging, revealed = row
         # SQLite answers 0 and 1 for booleans.
-        return Membership(*values, bool(private_tagging), bool(revealed))
+        dilemma = dilemma_key(case_id, bool(own_dilemma))
+        return Membership(*values, dilemma, bool(private_tagging), bool(revealed))
 
 
 class Participant(models.Model):
@@ -290,6 +307,47 @@ class Participant(models.Model):
 
     def __str__(self) -> str:
         return self.display_name or _("Deltager %(number)s") % {"number": self.pk}
+
+
+class SharedText(models.TextChoices):
+    """The group's texts that every member writes in; each keeps its revisions."""
+
+    NOTES = "notes", _("Noter")
+    CONCLUSION = "conclusion", _("Hvad ville vi gøre?")
+    OWN_SITUATION = "own_situation", _("Jeres dilemma")
+
+    @property
+    def version_field(self) -> str:
+        return f"{self.value}_version"
+
+
+class Revision(models.Model):
+    """One saved state of a shared text: what the group's text became with a member's save.
+
+    Which member saved is kept as the participant, never a name, and goes with the texts when
+    they are purged."""
+
+    group = models.ForeignKey(Group, on_delete=models.CASCADE, related_name="revisions")
+    text_field = models.CharField(max_length=20, choices=SharedText.choices)
+    version = models.PositiveIntegerField()
+    text = models.TextField(blank=True)
+    participant = models.ForeignKey(
+        Participant, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    # The save was made from an older version and merged with what others saved meanwhile.
+    merged = models.BooleanField(default=False)
+    saved_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["group", "text_field", "version"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["group", "text_field", "version"], name="revision_unique_version"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.group} {self.text_field} {self.version}"
 
 
 class JoinAttempt(models.Model):

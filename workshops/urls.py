@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django.urls import path
 
+from workshops.models import SharedText
 from workshops.views import facilitator, participant, records
 
 app_name = "workshops"
@@ -51,8 +52,14 @@ urlpatterns = [
     path(GROUP, participant.group_page, name="group"),
     path(GROUP + "case/", participant.choose_case, name="choose-case"),
     path(GROUP + "eget-dilemma/", participant.write_own_dilemma, name="own-dilemma"),
-    path(GROUP + "noter/", participant.save_notes, name="save-notes"),
-    path(GROUP + "konklusion/", participant.save_conclusion, name="save-conclusion"),
+    *(
+        path(GROUP + f"{segment}/", participant.save_text, {"field": field}, name=name)
+        for segment, field, name in (
+            ("noter", SharedText.NOTES, "save-notes"),
+            ("konklusion", SharedText.CONCLUSION, "save-conclusion"),
+            ("dilemma", SharedText.OWN_SITUATION, "save-own-situation"),
+        )
+    ),
     path(GROUP + "tag/", participant.tag_point, name="tag-point"),
     path(GROUP + "privat-tag/", participant.tag_point_privately, name="tag-point-privately"),
     path(GROUP + "vis-tags/", participant.reveal_tags, name="reveal-tags"),

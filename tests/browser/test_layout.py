@@ -8,7 +8,7 @@ from playwright.sync_api import expect
 from tests.browser.helpers import PHONE, log_in
 from tests.factories import duty, join, make_workshop
 from workshops import domain
-from workshops.models import Phase
+from workshops.models import Phase, SharedText
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.browser, pytest.mark.slow]
 
@@ -42,7 +42,12 @@ def running(content, alice):
         domain.choose_case(group, case=workshop.pool.order_by("-number").first())
         for number in (1, 4, 7):
             domain.set_tag(group, point=duty(number), on=True)
-        domain.save_conclusion(group, conclusion="Vi ville tage det op med direktøren. " * 4)
+        domain.save_text(
+            group,
+            SharedText.CONCLUSION,
+            text="Vi ville tage det op med direktøren. " * 4,
+            version=0,
+        )
     return workshop
 
 

@@ -13,6 +13,7 @@ from django.db import connection
 from tests.factories import make_workshop
 from tests.servers import Server, production_env
 from workshops import domain
+from workshops.models import SharedText
 
 # The command runs outside any transaction, as it does from the shell.
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -31,7 +32,7 @@ def backup(path: Path, *args: str) -> str:
 def test_backup_copies_the_live_database_and_restores(tmp_path, alice, content):
     workshop = make_workshop(alice, title="Sikkerhedskopieret")
     group = workshop.groups.first()
-    domain.save_notes(group, text="Noter før backup", version=0)
+    domain.save_text(group, SharedText.NOTES, text="Noter før backup", version=0)
     target = tmp_path / "kodeks-backup.sqlite3"
     assert "Backup skrevet til" in backup(target)
 
@@ -55,7 +56,9 @@ def test_backup_while_others_write_is_consistent(tmp_path, alice, content):
     def write():
         version = 0
         while not stop.is_set() and version < 200:
-            version = domain.save_notes(group, text=f"version {version + 1}", version=version)
+            version = domain.save_text(
+                group, SharedText.NOTES, text=f"version {version + 1}", version=version
+            ).version
 
     writer = threading.Thread(target=write)
     writer.start()

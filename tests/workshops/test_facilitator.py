@@ -10,7 +10,7 @@ from cases.models import Case
 from kodeks.models import Codex, Point, User
 from tests.factories import count_queries, csrf_token_in, join, make_workshop
 from workshops import domain
-from workshops.models import Format, Phase, Workshop
+from workshops.models import Format, Phase, SharedText, Workshop
 
 HTMX = {"HX-Request": "true"}
 
@@ -172,7 +172,7 @@ def test_series_marks_cases_already_discussed(client, alice, content):
 def test_dashboard_shows_every_group(client, alice, workshop, group1, mette):
     case = workshop.pool.get(number=3)
     mette.post(group1.get_absolute_url() + "case/", {"case": case.pk})
-    mette.post(group1.get_absolute_url() + "noter/", {"notes": "12345", "version": 0})
+    mette.post(group1.get_absolute_url() + "noter/", {"text": "12345", "version": 0})
     mette.post(
         group1.get_absolute_url() + "tag/",
         {"point": Point.objects.get_by_natural_key(Codex.DUTIES, 1).pk, "on": "1"},
@@ -296,7 +296,7 @@ def test_projector_shows_one_group_in_plenary(client, alice, workshop, group2):
     case = workshop.pool.get(number=7)
     domain.choose_case(group2, case=case)
     domain.set_tag(group2, point=Point.objects.get_by_natural_key(Codex.DUTIES, 2), on=True)
-    domain.save_conclusion(group2, conclusion="Vi ville sige det til chefen.")
+    domain.save_text(group2, SharedText.CONCLUSION, text="Vi ville sige det til chefen.", version=0)
     domain.set_phase(workshop, phase=Phase.PLENARY)
     client.force_login(alice)
     html = client.get(

@@ -11,7 +11,7 @@ from kodeks.models import LoginFailure
 from tests.factories import duty, join, make_workshop
 from workshops import domain
 from workshops.exports import report_figure_rows, report_row_values
-from workshops.models import Group, JoinAttempt, Participant, Phase
+from workshops.models import Group, JoinAttempt, Participant, Phase, SharedText
 from workshops.reports import build_report, report_groups, report_workshops
 
 
@@ -29,8 +29,10 @@ def written(workshop, *, own: bool = False) -> None:
             domain.write_own_dilemma(group, title="Borgmester Hansens ønske", situation="…")
         else:
             domain.choose_case(group, case=workshop.pool.first())
-        domain.save_notes(group, text="Karen sagde, at Hansen pressede på.", version=0)
-        domain.save_conclusion(group, conclusion="Tal med Hansen.")
+        domain.save_text(
+            group, SharedText.NOTES, text="Karen sagde, at Hansen pressede på.", version=0
+        )
+        domain.save_text(group, SharedText.CONCLUSION, text="Tal med Hansen.", version=0)
         domain.set_tag(group, point=duty(2), on=True)
 
 

@@ -13,7 +13,7 @@ from openpyxl import load_workbook
 from kodeks.models import Point, User
 from tests.factories import count_queries, duty, join, make_workshop
 from workshops import domain
-from workshops.models import Format, Group, Phase, Workshop
+from workshops.models import Format, Group, Phase, SharedText, Workshop
 from workshops.reports import CHART_NUMBER_WIDTH, CHART_WIDTH, Quarter, Year
 
 REPORT_URLS = [
@@ -30,7 +30,7 @@ def hold(workshop: Workshop, *, tags: list[list[int]], members: int = 1) -> Work
         for _ in range(members):
             join(workshop, group, "Navn Navnesen")
         domain.choose_case(group, case=workshop.pool.order_by("number").first())
-        domain.save_notes(group, text="Hemmelige noter om Karen", version=0)
+        domain.save_text(group, SharedText.NOTES, text="Hemmelige noter om Karen", version=0)
         for number in numbers:
             domain.set_tag(group, point=duty(number), on=True)
     domain.set_phase(workshop, phase=Phase.CLOSED)

@@ -17,7 +17,7 @@ from tests.factories import (
     participant_of,
 )
 from workshops import domain
-from workshops.models import Phase
+from workshops.models import Phase, SharedText
 
 
 def summary_urls(workshop) -> list[str]:
@@ -144,7 +144,7 @@ def test_csv_opens_in_danish_excel(client, alice, held):
 def test_csv_cell_that_starts_like_a_formula_is_escaped(client, alice, content):
     workshop = make_workshop(alice, groups=1)
     group = workshop.groups.get()
-    domain.save_notes(group, text='=HYPERLINK("http://x")', version=0)
+    domain.save_text(group, SharedText.NOTES, text='=HYPERLINK("http://x")', version=0)
     client.force_login(alice)
     raw = body(client.get(f"/workshops/{workshop.pk}/opsummering.csv")).decode("utf-8-sig")
     row = next(csv.DictReader(io.StringIO(raw), delimiter=";"))
@@ -195,7 +195,7 @@ def test_exports_survive_unusual_text(client, alice, content):
     workshop = make_workshop(alice, groups=1)
     group = workshop.groups.get()
     text = "Ærø & <script>alert(1)</script>\x0b\x01 – “citat” 🙂 " + "ord " * 3000
-    domain.save_notes(group, text=text, version=0)
+    domain.save_text(group, SharedText.NOTES, text=text, version=0)
     client.force_login(alice)
     for url in summary_urls(workshop):
         response = client.get(url)
@@ -223,7 +223,7 @@ def test_summary_queries_are_the_same_for_2_and_20_groups(client, alice, content
 def test_hr_cannot_open_running_group_pages(client, hanne, workshop, group1, mette):
     client.force_login(hanne)
     assert client.get(group1.get_absolute_url()).status_code == 404
-    response = client.post(group1.get_absolute_url() + "noter/", {"notes": "HR", "version": 0})
+    response = client.post(group1.get_absolute_url() + "noter/", {"text": "HR", "version": 0})
     assert response.status_code == 404
     group1.refresh_from_db()
     assert group1.notes == ""

@@ -7,8 +7,10 @@ through it (access.member_required).
 
 from __future__ import annotations
 
+import json
+
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -23,15 +25,14 @@ from kodeks.views import HtmxHttpRequest
 from workshops import domain
 from workshops.forms import (
     CaseChoiceForm,
-    ConclusionForm,
     DoneForm,
     JoinForm,
-    NotesForm,
     OwnDilemmaForm,
     ParticipantForm,
+    SharedTextForm,
     TagForm,
 )
-from workshops.models import Group, Membership, Participant, Workshop
+from workshops.models import Group, Membership, Participant, SharedText, Workshop
 from workshops.views.access import (
     get_group,
     member_required,
@@ -104,6 +105,17 @@ def _group_etag(request: HttpRequest, member: Membership) -> str | None:
     return _live_etag(member, versions)
 
 
+def _shared_texts(group: Group) -> dict:
+    """The group's shared texts and their revisions, for the page's script to merge in."""
+    return {
+        field.value: {
+            "text": getattr(group, field.value),
+            "version": getattr(group, field.version_field),
+        }
+        for field in SharedText
+    }
+
+
 def _live_context(request: HttpRequest, group: Group, member: Membership) -> dict:
     """What the live section shows, which every member's phone polls for."""
     workshop = group.workshop
@@ -120,6 +132,7 @@ def _live_context(request: HttpRequest, group: Group, member: Membership) -> dic
         point.tagged = point.pk in tagged
         point.private = point.pk in private
         point.members = member_counts.get(point.pk, 0)
+    texts = _shared_texts(group)
     # The version of exactly what is rendered, for the page to poll with.
     versions = f"{group.version}.{workshop.version}.{request.LANGUAGE_CODE}"
     return {
@@ -129,6 +142,9 @@ def _live_context(request: HttpRequest, group: Group, member: Membership) -> dic
         "points": points,
         "tagged_points": [point for point in points if point.tagged],
         "editable": not workshop.is_closed,
+        "texts": texts,
+        # For the page's script, which merges each new text into what the member types.
+        "texts_json": json.dumps(texts),
     }
 
 
@@ -136,17 +152,18 @@ def _group_context(request: HttpRequest, group: Group, member: Membership) -> di
     """The whole group page."""
     context = _live_context(request, group, member)
     workshop = group.workshop
+    shown = group.dilemma_key
     context.update(
-        notes_form=NotesForm(initial={"notes": group.notes, "version": group.notes_version}),
-        conclusion_form=ConclusionForm(initial={"conclusion": group.conclusion}),
-        own_form=OwnDilemmaForm(),
+        own_form=OwnDilemmaForm(initial={"shown": shown}),
+        case_form=None,
+        text_error=None,
     )
-    if not group.has_dilemma:
+    if not workshop.is_closed:
         used = domain.cases_used_in_series(workshop.series, exclude=workshop)
         pool = list(workshop.pool.select_related("listed_under"))
         for case in pool:
             case.used_in_series = case.pk in used
-        context["pool"] = pool
+        context["pool"] = [case for case in pool if case.pk != group.case_id]
     if group.done or workshop.is_closed:
         elsewhere = domain.same_case_elsewhere(group)
         points = context["points"]
@@ -170,14 +187,21 @@ def _render_group(
     return render(request, template_name, context, status=status)
 
 
+def _page_is_stale(request: HttpRequest, member: Membership) -> bool:
+    """The polling page shows another phase or another dilemma than the group has now."""
+    shown = {"fase": member.phase, "dilemma": member.dilemma}
+    return any(request.GET.get(name) not in {None, value} for name, value in shown.items())
+
+
 @never_cache
 @require_GET
 @member_required
 @vary_on_headers("HX-Request")
 @condition(etag_func=_group_etag)
 def group_page(request: HtmxHttpRequest, member: Membership) -> HttpResponse:
-    if request.htmx and request.GET.get("fase") not in {None, member.phase}:
-        # The phase moved on: the page as a whole changes (e.g. read-only when closed).
+    if request.htmx and _page_is_stale(request, member):
+        # The page as a whole changes: read-only when closed, another case to read. What a
+        # member is typing waits in their browser's storage and is merged after the reload.
         return HttpResponseClientRefresh()
     template_name = "workshops/group.html" + ("#live" if request.htmx else "")
     build = _live_context if request.htmx else _group_context
@@ -196,13 +220,30 @@ def group_page(request: HtmxHttpRequest, member: Membership) -> HttpResponse:
     )
 
 
+def _dilemma_taken(request: HttpRequest, member: Membership, **extra) -> HttpResponse:
+    """The member chose from a page that showed another dilemma than the group has now: the
+    page as it is, saying so, and nothing the member typed is lost."""
+    group = get_group(member)
+    return _render_group(request, group, member, status=409, dilemma_taken=True, **extra)
+
+
 @require_POST
 @writing_member_required
 def choose_case(request: HttpRequest, member: Membership) -> HttpResponse:
     group = get_group(member)
     form = CaseChoiceForm(request.POST, workshop=group.workshop)
-    if form.is_valid():
-        domain.choose_case(group, case=form.cleaned_data["case"])
+    if not form.is_valid():
+        return _render_group(request, group, member, status=400, case_form=form)
+    case, shown = form.cleaned_data["case"], form.cleaned_data["shown"]
+    if shown != group.dilemma_key:
+        return _dilemma_taken(request, member)
+    if shown and not form.cleaned_data["confirmed"]:
+        context = {"workshop": group.workshop, "group": group, "case": case, "shown": shown}
+        return render(request, "workshops/change_case.html", context)
+    try:
+        domain.choose_case(group, case=case, shown=shown)
+    except domain.DilemmaChanged:
+        return _dilemma_taken(request, member)
     return redirect(member)
 
 
@@ -215,62 +256,61 @@ def write_own_dilemma(request: HttpRequest, member: Membership) -> HttpResponse:
     form = OwnDilemmaForm(request.POST)
     if not form.is_valid():
         return _render_group(request, group, member, status=400, own_form=form)
-    domain.write_own_dilemma(
-        group, title=form.cleaned_data["own_title"], situation=form.cleaned_data["own_situation"]
-    )
+    data = form.cleaned_data
+    try:
+        domain.write_own_dilemma(
+            group,
+            title=data["own_title"],
+            situation=data["own_situation"],
+            shown=data["shown"],
+            participant_id=member.participant_id,
+        )
+    except domain.DilemmaChanged:
+        return _dilemma_taken(request, member, own_form=form)
     return redirect(member)
 
 
-def _notes_response(
-    request: HtmxHttpRequest,
-    group: Group,
-    member: Membership,
-    form: NotesForm,
-    *,
-    status: int = 200,
-    conflict: dict | None = None,
-) -> HttpResponse:
-    """The save state under the notes for htmx; without it, the whole page with the form."""
-    if request.htmx:
-        context = {"group": group, "notes_form": form, "conflict": conflict}
-        return render(request, "workshops/group.html#notes-state", context, status=status)
-    return _render_group(request, group, member, status=status, notes_form=form, conflict=conflict)
+def _wants_json(request: HttpRequest) -> bool:
+    """The page's script saves with fetch and asks for JSON; a form without it for a page."""
+    return request.get_preferred_type(["text/html", "application/json"]) == "application/json"
 
 
 @require_POST
 @writing_member_required
-def save_notes(request: HtmxHttpRequest, member: Membership) -> HttpResponse:
-    form = NotesForm(request.POST)
-    # Notes autosave while people type, and htmx is answered with the save state alone: the
-    # row is updated without loading the group.
-    group = Group(pk=member.group_id) if request.htmx and form.is_valid() else get_group(member)
+def save_text(request: HttpRequest, member: Membership, field: str) -> HttpResponse:
+    """A member's save of one of the group's shared texts, merged with what others saved
+    since the member's page last heard from the server. The page's script gets the merged
+    text and its revision; a form without the script gets the page with it."""
+    field = SharedText(field)
+    form = SharedTextForm(request.POST)
+    if field == SharedText.OWN_SITUATION and member.dilemma != "own":
+        form.add_error(None, _("Gruppen drøfter ikke længere sit eget dilemma."))
     if not form.is_valid():
-        return _notes_response(request, group, member, form, status=400)
-    text = form.cleaned_data["notes"]
-    try:
-        domain.save_notes(group, text=text, version=form.cleaned_data["version"])
-    except domain.NotesConflict as conflict:
-        current = conflict.current if request.htmx else get_group(member)
-        form = NotesForm(initial={"notes": text, "version": current.notes_version})
-        seen = {"rejected": text, "current": current.notes}
-        return _notes_response(request, current, member, form, status=409, conflict=seen)
-    if not request.htmx:
-        return redirect(member)
-    form = NotesForm(initial={"notes": group.notes, "version": group.notes_version})
-    return _notes_response(request, group, member, form)
-
-
-@require_POST
-@writing_member_required
-def save_conclusion(request: HtmxHttpRequest, member: Membership) -> HttpResponse:
-    group = get_group(member)
-    form = ConclusionForm(request.POST)
-    if not form.is_valid():
-        return _render_group(request, group, member, status=400, conclusion_form=form)
-    domain.save_conclusion(group, conclusion=form.cleaned_data["conclusion"])
-    if not request.htmx:
-        return redirect(member)
-    return _render_group(request, group, member, partial="conclusion-state")
+        if _wants_json(request):
+            error = next(iter(form.errors.values()))[0]
+            return JsonResponse({"error": error}, status=400)
+        group = get_group(member)
+        texts = _shared_texts(group)
+        # The page keeps what the member typed, and the revision it was written from.
+        texts[field.value] = {
+            "text": form.data.get("text", ""),
+            "version": form.cleaned_data.get("version", 0),
+        }
+        error = {
+            "field": field.value,
+            "errors": [e for errors in form.errors.values() for e in errors],
+        }
+        return _render_group(request, group, member, status=400, texts=texts, text_error=error)
+    saved = domain.save_text(
+        Group(pk=member.group_id),
+        field,
+        text=form.cleaned_data["text"],
+        version=form.cleaned_data["version"],
+        participant_id=member.participant_id,
+    )
+    if _wants_json(request):
+        return JsonResponse({"text": saved.text, "version": saved.version, "merged": saved.merged})
+    return redirect(member)
 
 
 def _tag_response(
