@@ -38,10 +38,10 @@ from workshops.models import (  # noqa: E402
     CODE_LENGTH,
     Format,
     Group,
-    SharedText,
     Participant,
     Phase,
     Series,
+    SharedText,
     Workshop,
 )
 from workshops.views.access import PARTICIPANT_COOKIE, remember_participant  # noqa: E402
@@ -112,7 +112,12 @@ def build_running_workshop(facilitator: User, groups: int, members: int) -> tupl
                 workshop, display_name=f"Deltager {member + 1}", group=group
             )
             participants.append(
-                {"cookie": participant_cookie(participant), **actions, "version": 1}
+                {
+                    "cookie": participant_cookie(participant),
+                    **actions,
+                    "version": 1,
+                    "case": group.case_id,
+                }
             )
     return workshop, participants
 
@@ -127,6 +132,8 @@ def build_running_workshops(facilitator: User, groups: int, members: int, phones
         "dashboard": workshop.get_absolute_url(),
         "phase": Phase.DISCUSSION.value,
         "participants": participants,
+        # Every group's notes as they start, revision 1: what each phone first saw.
+        "notes": NOTES * 3,
         "points": list(Point.objects.filter(codex__slug=Codex.DUTIES).values_list("pk", flat=True)),
         "pool": list(workshop.pool.values_list("pk", flat=True)),
     }

@@ -28,10 +28,9 @@ import gevent  # noqa: E402
 from locust import FastHttpUser, constant, task  # noqa: E402
 from locust.env import Environment  # noqa: E402
 
-VERSION = re.compile(rb'name="version" value="(\d+)"')
+SPACE = re.compile(r"\s")
 FORM = {"Content-Type": "application/x-www-form-urlencoded"}
 HTMX = {"HX-Request": "true"}
-CONFLICT = 409
 # How often the pages poll (templates/workshops/group.html and dashboard.html).
 POLL_SECONDS = 3.0
 SAVE_SECONDS = 30.0
@@ -93,6 +92,12 @@ class Recorder:
             "overall": overall,
             "error_samples": self.samples,
         }
+
+
+RECORDER = Recorder()
+# The realistic run's note saves: every word the phones put in, and how many saves were
+# merged with others' (bench/run.py then finds each word in the stored notes).
+SAVES: dict = {"words": [], "merged": 0}
 
 
 def percentile(values: list[float], fraction: float) -> float:
@@ -163,35 +168,34 @@ class Participant(Visitor):
         self.me = self.pick(self.plan["participants"])
         self.headers = cookies(deltager=self.me["cookie"], csrftoken=self.plan["csrf"])
         self.writing = {**self.headers, **FORM, "X-CSRFToken": self.plan["csrf"]}
-        self.version = self.me["version"]
+        self.text, self.version = self.plan["notes"], self.me["version"]
 
     def pick(self, participants: list[dict]) -> dict:
         return participants[self.number % len(participants)]
 
-    def save_notes(self, name: str, *, conflicts_allowed: bool) -> None:
-        """Autosave as the page does; after a conflict, merge and save again as people would."""
-        for attempt in range(5):
-            body = urllib.parse.urlencode(
-                {
-                    "notes": f"Noter fra deltager {self.number}, gemt {attempt} {time.time()}",
-                    "version": self.version,
-                }
-            )
-            statuses = {200, CONFLICT} if conflicts_allowed else {200}
-            response = self.expect(
-                name,
-                self.me["save-notes"],
-                statuses,
-                method="POST",
-                headers={**self.writing, **HTMX},
-                body=body,
-                needle=b'id="notes-state"',
-            )
-            found = VERSION.search(response.content or b"")
-            if found:
-                self.version = int(found.group(1))
-            if response.status_code != CONFLICT:
-                return
+    def save_notes(self, name: str) -> None:
+        """Autosave as the page does: a word of this phone's own put into the text it last saw,
+        from the revision it last saw. The answer is the text merged with the others' saves."""
+        spaces = [found.start() for found in SPACE.finditer(self.text)] or [len(self.text)]
+        at = random.choice(spaces)
+        word = f"ord{self.number}x{len(SAVES['words'])}"
+        text = f"{self.text[:at]} {word}{self.text[at:]}"
+        response = self.expect(
+            name,
+            self.me["save-notes"],
+            {200},
+            method="POST",
+            headers={**self.writing, "Accept": "application/json"},
+            body=urllib.parse.urlencode({"text": text, "version": self.version}),
+            needle=b'"version"',
+        )
+        if response.status_code != 200:
+            return
+        answer = json.loads(response.content)
+        self.text, self.version = answer["text"], answer["version"]
+        if RECORDER.recording:
+            SAVES["words"].append(word)
+            SAVES["merged"] += answer["merged"]
 
 
 class GroupWriter(Participant):
@@ -238,7 +242,7 @@ class UnchangedGroupPoll(Participant):
 class NoteSaver(GroupWriter):
     @task
     def save(self) -> None:
-        self.save_notes("noter gemt", conflicts_allowed=False)
+        self.save_notes("noter gemt")
 
 
 class TagToggler(GroupWriter):
@@ -259,10 +263,16 @@ class TagToggler(GroupWriter):
 
 
 class CaseChooser(GroupWriter):
+    def on_start(self) -> None:
+        super().on_start()
+        self.case = self.me["case"]
+
     @task
     def choose(self) -> None:
-        body = urllib.parse.urlencode({"case": random.choice(self.plan["pool"])})
-        self.expect(
+        """Change the group's case, confirmed, as "Skift case" does."""
+        case = random.choice([case for case in self.plan["pool"] if case != self.case])
+        body = urllib.parse.urlencode({"case": case, "shown": self.case, "confirmed": "on"})
+        response = self.expect(
             "case valgt",
             self.me["choose-case"],
             {302},
@@ -270,6 +280,8 @@ class CaseChooser(GroupWriter):
             headers=self.writing,
             body=body,
         )
+        if response.status_code == 302:
+            self.case = case
 
 
 class UnchangedPoll(Staff):
@@ -327,7 +339,7 @@ class Phone(Paced, Participant):
         self.poll("deltager-poll", f"{self.me['group']}?fase={self.plan['phase']}", self.headers)
         if time.monotonic() >= self.next_save:
             self.next_save += SAVE_SECONDS
-            self.save_notes("deltager-noter", conflicts_allowed=True)
+            self.save_notes("deltager-noter")
 
 
 class PollingDashboard(Paced, Staff):
@@ -360,7 +372,8 @@ def run_users(plan: dict, phase: str, users: int, arguments: argparse.Namespace)
     for user_class in classes:
         user_class.plan = plan
         user_class.host = plan["url"]
-    recorder = Recorder()
+    recorder = RECORDER
+    SAVES.update(words=[], merged=0)
     environment = Environment(user_classes=classes)
     environment.events.request.add_listener(recorder.on_request)
     runner = environment.create_local_runner()
@@ -374,7 +387,13 @@ def run_users(plan: dict, phase: str, users: int, arguments: argparse.Namespace)
     gevent.sleep(arguments.seconds)
     recorder.stop()
     runner.quit()
-    return {**recorder.result(), "users": users, "load_cpu_warning": runner.cpu_warning_emitted}
+    saves = {"saves": dict(SAVES)} if phase == "realistic" else {}
+    return {
+        **recorder.result(),
+        **saves,
+        "users": users,
+        "load_cpu_warning": runner.cpu_warning_emitted,
+    }
 
 
 def run_export(plan: dict, path: str) -> dict:

@@ -132,7 +132,9 @@ def measure_export(server: Gunicorn, plan_path: Path) -> dict:
     }
 
 
-def measure_realistic(server: Gunicorn, plan_path: Path, seconds: float, phones: int) -> dict:
+def measure_realistic(
+    server: Gunicorn, database: Server, plan_path: Path, seconds: float, phones: int
+) -> dict:
     """The realistic workshop, with each worker's resident memory read every few seconds:
     how much it grew after the first minute, once its caches and connections are warm."""
     pids = server.worker_pids()
@@ -164,7 +166,30 @@ def measure_realistic(server: Gunicorn, plan_path: Path, seconds: float, phones:
         raise subprocess.CalledProcessError(process.returncode, process.args)
     [result] = [json.loads(line) for line in output.splitlines()]
     growth = max((peaks[pid] - settled[pid] for pid in settled), default=0)
-    return {**result, "phones": phones, "memory_growth_mb": round(growth / 1024, 1)}
+    saves = result.pop("saves")
+    return {
+        **result,
+        "phones": phones,
+        "memory_growth_mb": round(growth / 1024, 1),
+        "saves": len(saves["words"]),
+        "merged": saves["merged"],
+        "lost_words": lost_words(database, plan_path.parent / "words.json", saves["words"]),
+    }
+
+
+LOST_WORDS = """
+import json, sys
+from workshops.models import Group
+stored = set(" ".join(Group.objects.values_list("notes", flat=True)).split())
+print(sum(word not in stored for word in json.load(open(sys.argv[-1]))))
+"""
+
+
+def lost_words(database: Server, path: Path, words: list[str]) -> int:
+    """How many of the words the phones saved are missing from the stored notes."""
+    path.write_text(json.dumps(words))
+    code = LOST_WORDS.replace("sys.argv[-1]", repr(str(path)))
+    return int(database.manage("shell", "--no-imports", "-c", code).strip())
 
 
 def find_capacity(plan_path: Path, arguments: argparse.Namespace) -> dict:
@@ -252,6 +277,10 @@ def print_table(database: str, rows: list[dict], export: dict, realistic: dict, 
             f"{name:34} {figures['count']:8d} {figures['rps']:8.1f} {figures['p50']:8.1f} "
             f"{figures['p95']:8.1f} {figures['p99']:8.1f} {figures['errors']:7d}  {statuses}"
         )
+    print(
+        f"Note saves: {realistic['saves']}, of them {realistic['merged']} merged with others' "
+        f"saves; words missing from the stored notes: {realistic['lost_words']} (budget 0)"
+    )
     print(
         f"Worker memory after the first minute: grew at most "
         f"{realistic['memory_growth_mb']:.1f} MB (budget ≤ {REALISTIC_MEMORY_BUDGET} MB)"
@@ -345,7 +374,9 @@ def run(arguments: argparse.Namespace) -> int:
             f"Running the realistic workshop for {arguments.realistic_seconds:.0f} s…",
             file=sys.stderr,
         )
-        realistic = measure_realistic(app, plan_path, arguments.realistic_seconds, arguments.phones)
+        realistic = measure_realistic(
+            app, server, plan_path, arguments.realistic_seconds, arguments.phones
+        )
         print("Finding the capacity…", file=sys.stderr)
         capacity = find_capacity(plan_path, arguments)
 
@@ -430,6 +461,7 @@ def run(arguments: argparse.Namespace) -> int:
             True,
         ),
         Budget("realistic: errors", realistic["overall"]["errors"], 0, True),
+        Budget("realistic: words lost", realistic["lost_words"], 0, True),
         Budget(
             "realistic: worker memory growth (MB)",
             realistic["memory_growth_mb"],
@@ -456,7 +488,12 @@ def run(arguments: argparse.Namespace) -> int:
         "closed_workshops": plan["closed_workshops"],
         "throughput": rows,
         "export": export,
-        "realistic": {**realistic["requests"], "memory_growth_mb": realistic["memory_growth_mb"]},
+        "realistic": {
+            **realistic["requests"],
+            **{
+                key: realistic[key] for key in ("memory_growth_mb", "saves", "merged", "lost_words")
+            },
+        },
         "capacity": capacity,
         "budgets": [budget.as_dict() for budget in budgets],
         "ok": not missed,

@@ -7,7 +7,7 @@ from collections import Counter
 from dataclasses import dataclass
 
 from django.db import transaction
-from django.db.models import Count, F
+from django.db.models import Count, F, Q
 from django.utils import timezone
 
 from cases.models import Case
@@ -204,6 +204,12 @@ def _revision_text(group: Group, field: SharedText, version: int) -> str:
     return revision.values_list("text", flat=True).first() or ""
 
 
+def _store(rows, field: SharedText, text: str, version: int, now: datetime.datetime) -> int:
+    """Write `text` as revision `version` of `field` to the group `rows` selects."""
+    changes = {field.value: text, field.version_field: version}
+    return rows.update(**changes, version=F("version") + 1, last_activity_at=now)
+
+
 def save_text(
     group: Group, field: SharedText, *, text: str, version: int, participant_id: int | None = None
 ) -> SavedText:
@@ -215,17 +221,24 @@ def save_text(
     """
     field = SharedText(field)
     with transaction.atomic():
-        # The row is locked before it is read (on SQLite the transaction holds the database's
-        # write lock from its start), so saves of one text queue and each merges into the last.
-        rows = Group.objects.select_for_update().filter(pk=group.pk)
-        current, current_version = rows.values_list(field.value, field.version_field).get()
-        merged = version != current_version
-        if merged:
-            text = merge(_revision_text(group, field, version), current, text)
-        if text == current:
-            return SavedText(current, current_version, merged)
-        new_version = current_version + 1
-        _group_changed(group, **{field.value: text, field.version_field: new_version})
+        # Most saves are made from the latest revision: then one UPDATE stores the text.
+        now = timezone.now()
+        latest = Group.objects.filter(pk=group.pk, **{field.version_field: version})
+        if _store(latest.exclude(**{field.value: text}), field, text, version + 1, now):
+            new_version, merged = version + 1, False
+        else:
+            # Someone saved since. The row is locked before it is read (on SQLite the
+            # transaction holds the database's write lock from its start), so saves of one
+            # text queue and each merges into the one before it.
+            rows = Group.objects.select_for_update().filter(pk=group.pk)
+            current, current_version = rows.values_list(field.value, field.version_field).get()
+            merged = version != current_version
+            if merged:
+                text = merge(_revision_text(group, field, version), current, text)
+            if text == current:
+                return SavedText(current, current_version, merged)
+            new_version = current_version + 1
+            _store(rows, field, text, new_version, now)
         Revision.objects.create(
             group_id=group.pk,
             text_field=field,
@@ -233,7 +246,7 @@ def save_text(
             text=text,
             participant_id=participant_id,
             merged=merged,
-            saved_at=group.last_activity_at,
+            saved_at=now,
         )
     return SavedText(text, new_version, merged)
 
@@ -265,9 +278,59 @@ def set_private_tag(participant: Participant, *, point: Point, on: bool) -> None
     _group_changed(Group(pk=participant.group_id))
 
 
+@dataclass(frozen=True)
+class TaggingProgress:
+    """How many of the group's members have tagged on their own (at least one point)."""
+
+    tagged: int
+    members: int
+
+    @property
+    def everyone(self) -> bool:
+        return self.tagged >= self.members
+
+
+def private_tagging_progress(group: Group) -> TaggingProgress:
+    counts = Participant.objects.filter(group_id=group.pk).aggregate(
+        members=Count("pk", distinct=True),
+        tagged=Count("pk", distinct=True, filter=Q(private_tags__isnull=False)),
+    )
+    return TaggingProgress(tagged=counts["tagged"], members=counts["members"])
+
+
+def majority_tags(group: Group) -> set[int]:
+    """The points that strictly more than half of the members who tagged chose; with two who
+    tagged, both."""
+    tagged_by = Participant.private_tags.through.objects.filter(participant__group_id=group.pk)
+    taggers = tagged_by.values("participant_id").distinct().count()
+    return {point for point, members in private_tag_counts(group).items() if 2 * members > taggers}
+
+
 @transaction.atomic
 def reveal_private_tags(group: Group) -> None:
+    """Show the members' tags to the group, and start the group's own tags from what most of
+    them chose, for the group to settle together. Revealing again changes nothing, so two
+    members pressing at once never put back a tag the group has since taken off."""
+    locked = Group.objects.select_for_update().only("revealed").get(pk=group.pk)
+    if locked.revealed:
+        group.revealed = True
+        return
+    tags = Group.tags.through
+    tags.objects.bulk_create(
+        [tags(group_id=group.pk, point_id=point_id) for point_id in majority_tags(group)],
+        ignore_conflicts=True,
+    )
     _group_changed(group, revealed=True)
+
+
+@transaction.atomic
+def agree_on_tags(group: Group) -> None:
+    """The group says its tags are the ones it agrees on; only once the members' tags are
+    revealed, since before that there is nothing to settle."""
+    locked = Group.objects.select_for_update().only("revealed", "tags_agreed").get(pk=group.pk)
+    if not locked.revealed or locked.tags_agreed:
+        return
+    _group_changed(group, tags_agreed=True)
 
 
 def private_tag_counts(group: Group) -> Counter:
