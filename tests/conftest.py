@@ -149,6 +149,8 @@ def held(content, alice):
     domain.set_private_tag(participant_of(mette, workshop), point=duty(1), on=True)
     domain.set_private_tag(participant_of(jonas, workshop), point=duty(1), on=True)
     domain.set_private_tag(participant_of(jonas, workshop), point=duty(2), on=True)
+    domain.reveal_private_tags(group1)
+    domain.agree_on_tags(group1)
     domain.write_own_dilemma(
         group2, title="Borgmesterens ønske", situation="En sag skal fremskyndes før valget."
     )

@@ -57,6 +57,14 @@ def _yes_no(value: bool) -> str:
     return _("ja") if value else _("nej")
 
 
+def _group_tagged(item, cell) -> str:
+    """Whether the group tagged the point; while its members' own tags are revealed but the
+    group has not agreed on its own, that is not settled yet."""
+    if item.private_tags_used and not item.tags_settled:
+        return _("Ikke afklaret endnu")
+    return _yes_no(cell.tagged)
+
+
 # CSV ---------------------------------------------------------------------------------------
 
 
@@ -191,7 +199,7 @@ def summary_tag_rows(summary: WorkshopSummary) -> Iterator[Row]:
                 item.group.name,
                 cell.point.number,
                 cell.point.title,
-                _yes_no(cell.tagged),
+                _group_tagged(item, cell),
                 cell.members,
                 item.member_count,
             ]
@@ -317,7 +325,7 @@ def summary_pdf(summary: WorkshopSummary) -> HttpResponse:
                     "point": cell.point.number,
                     "members": cell.members,
                     "count": item.member_count,
-                    "group": _yes_no(cell.tagged),
+                    "group": _group_tagged(item, cell),
                 }
                 for cell, _split in item.comparison
             )

@@ -225,6 +225,16 @@ class TagForm(forms.Form):
         return point
 
 
+class TagStepForm(forms.Form):
+    """A step of tagging on one's own first: reveal everyone's tags (confirmed, when not all
+    members have tagged yet), or agree on the group's tags once they are revealed."""
+
+    REVEAL, AGREE = "reveal", "agree"
+
+    step = forms.ChoiceField(choices=[(REVEAL, REVEAL), (AGREE, AGREE)], required=False)
+    confirmed = forms.BooleanField(required=False)
+
+
 class DoneForm(forms.Form):
     done = forms.BooleanField(required=False)
 

@@ -180,6 +180,8 @@ class Group(models.Model):
     conclusion_version = models.PositiveIntegerField(default=0)
     tags = models.ManyToManyField(Point, verbose_name=_("pligter i spil"), blank=True)
     revealed = models.BooleanField(default=False)
+    # After the reveal the group settles its tags together, and says so.
+    tags_agreed = models.BooleanField(_("enige om tags"), default=False)
     done = models.BooleanField(_("færdig"), default=False)
     # One more with every change to the group, in the transaction that makes it.
     version = models.PositiveIntegerField(default=1)

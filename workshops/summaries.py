@@ -19,9 +19,10 @@ class Cell:
     tagged: bool
     members: int = 0
 
-    def split(self, member_count: int) -> bool:
-        """Members tagged it privately, but not all of them, or the group went the other way."""
-        return 0 < self.members < member_count or (self.members > 0) != self.tagged
+    @property
+    def left_out(self) -> bool:
+        """Members tagged it on their own, and the group did not."""
+        return self.members > 0 and not self.tagged
 
 
 @dataclass
@@ -48,10 +49,17 @@ class GroupSummary:
         return self.group.case.situation if self.group.case else self.group.own_situation
 
     @property
+    def tags_settled(self) -> bool:
+        """The group has agreed on its tags after seeing its members'; until then its tags are
+        a draft, and no point is a disagreement yet."""
+        return self.group.tags_agreed
+
+    @property
     def comparison(self) -> list[tuple[Cell, bool]]:
-        """The points the group or any member tagged, each with whether they differed."""
+        """The points the group or any member tagged, each with whether the group, having
+        agreed, left out a point some members tagged."""
         return [
-            (cell, cell.split(self.member_count))
+            (cell, self.tags_settled and cell.left_out)
             for cell in self.cells
             if cell.tagged or cell.members
         ]

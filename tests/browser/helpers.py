@@ -8,6 +8,8 @@ WCAG_21_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 PHONE = {"width": 390, "height": 844}
 LAPTOP = {"width": 1366, "height": 768}
 LIVE_TIMEOUT = 10_000  # ms: the live views poll every 3 s
+# Under the group's notes: "Gemt" once the server has the text.
+NOTES_STATE = "form[data-shared-text=notes] [data-save-state]"
 
 
 def log_in(page, base_url: str, username: str, password: str) -> None:

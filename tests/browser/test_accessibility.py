@@ -8,7 +8,7 @@ import pytest
 from playwright.sync_api import expect
 
 from cases.models import Case
-from tests.browser.helpers import LIVE_TIMEOUT, PHONE, axe_violations, log_in
+from tests.browser.helpers import LIVE_TIMEOUT, NOTES_STATE, PHONE, axe_violations, log_in
 from tests.factories import make_workshop
 from workshops import domain
 from workshops.models import Phase
@@ -99,7 +99,7 @@ def test_workshop_pages_pass_axe(
     expect(participant.locator("#dilemma-heading")).not_to_have_text("Vælg en case")
     record(results, "group page (case)", participant, axe_source)
     participant.get_by_label("Hvad talte I om?").fill("Vi talte om loyalitet.")
-    expect(participant.locator("#notes-state .save-state")).to_contain_text("Gemt")
+    expect(participant.locator(NOTES_STATE)).to_contain_text("Gemt")
     record(results, "group page after autosave", participant, axe_source)
     participant.get_by_role("button", name="1. Lovlighed", exact=True).click()
     expect(participant.get_by_role("button", name="1. Lovlighed", exact=True)).to_have_attribute(

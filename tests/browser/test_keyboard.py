@@ -7,7 +7,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.helpers import LIVE_TIMEOUT, PHONE
+from tests.browser.helpers import LIVE_TIMEOUT, NOTES_STATE, PHONE
 from workshops.models import Phase, Workshop
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.browser, pytest.mark.slow]
@@ -95,9 +95,10 @@ def test_workshop_runs_with_the_keyboard_alone(new_page, live_server, content, a
     notes = participant.get_by_label("Hvad talte I om?")
     tab_to(participant, notes)
     participant.keyboard.type("Skriftlighed først.")
-    expect(participant.locator("#notes-state .save-state")).to_contain_text("Gemt")
+    expect(participant.locator(NOTES_STATE)).to_contain_text("Gemt")
     assert has_focus(notes)
-    assert participant.locator(".notes-status").get_attribute("aria-live") == "polite"
+    announcer = participant.locator("form[data-shared-text=notes] [data-announcer]")
+    assert announcer.get_attribute("aria-live") == "polite"
     tab_to(participant, participant.get_by_role("button", name="Vi er færdige"))
     participant.keyboard.press("Enter")
     expect(participant.get_by_text("I har meldt jer færdige.")).to_be_visible()

@@ -8,7 +8,7 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from tests.browser.helpers import LAPTOP, LIVE_TIMEOUT, PHONE, log_in
+from tests.browser.helpers import LAPTOP, LIVE_TIMEOUT, NOTES_STATE, PHONE, log_in
 from workshops.models import Group, Phase, Workshop
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.browser, pytest.mark.slow]
@@ -34,7 +34,7 @@ def choose_case(page, index: int) -> str:
 
 def write_notes(page, text: str) -> None:
     page.get_by_label("Hvad talte I om?").fill(text)
-    expect(page.locator("#notes-state .save-state")).to_contain_text("Gemt")
+    expect(page.locator(NOTES_STATE)).to_contain_text("Gemt")
 
 
 def tag(page, point: str) -> None:

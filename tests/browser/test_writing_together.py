@@ -57,9 +57,13 @@ def put_cursor(page, selector: str, where: str) -> None:
     )
 
 
-def type_in_turns(phones: list, words: dict) -> None:
-    """Each phone types its words, a word at a time in turn, as people around a table do."""
-    for index in range(max(len(typed) for typed in words.values())):
+def type_in_turns(phones: list, words: dict, *, halfway=None) -> None:
+    """Each phone types its words, a word at a time in turn, as people around a table do;
+    `halfway` is called when half the words are typed."""
+    longest = max(len(typed) for typed in words.values())
+    for index in range(longest):
+        if halfway and index == longest // 2:
+            halfway()
         for number, page in enumerate(phones):
             if index < len(words[number]):
                 page.keyboard.type(words[number][index] + " ", delay=30)
@@ -96,7 +100,7 @@ def expect_all_agree(phones, group: Group, field: SharedText, words: list[str]) 
 
 @pytest.mark.parametrize("field", list(TEXTAREAS))
 def test_three_phones_typing_at_start_middle_and_end_end_with_one_text(
-    new_page, live_server, discussing, field
+    new_page, live_server, discussing, field, artifacts
 ):
     workshop, group = discussing
     phones = [phone_in(new_page, live_server, workshop, group) for _ in range(3)]
@@ -107,9 +111,14 @@ def test_three_phones_typing_at_start_middle_and_end_end_with_one_text(
     }
     for page, where in zip(phones, ["start", "middle", "end"], strict=True):
         put_cursor(page, TEXTAREAS[field], where)
-    type_in_turns(phones, words)
+
+    def screenshots() -> None:
+        for number, page in enumerate(phones, start=1):
+            page.locator(TEXTAREAS[field]).scroll_into_view_if_needed()
+            page.screenshot(path=artifacts / f"writing-together-{field}-phone-{number}.png")
+
+    type_in_turns(phones, words, halfway=screenshots)
     every_word = [word for typed in words.values() for word in typed]
-    phones[1].screenshot(path=f"/tmp/kodeks-three-phones-{field}.png")
     text = expect_all_agree(phones, group, field, every_word + BASE.split())
     # Each member's words stay together, where they typed them.
     assert text.startswith("Anna1 Anna2 Anna3 Anna4 Anna5 Anna6 Vi startede")

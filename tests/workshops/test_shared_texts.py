@@ -95,7 +95,8 @@ def test_the_colleague_who_keeps_typing_after_a_save_loses_nobodys_words(mette, 
     answer = save(anders, group1, answer["text"] + " inden mødet i morgen", 2).json()
     notes, version = stored(group1, SharedText.NOTES)
     assert version == 3
-    for word in "Chefen bad om tallene Vi skal tale med juristen inden mødet i morgen".split():
+    typed = "Chefen bad om tallene Vi skal tale med juristen inden mødet i morgen"
+    for word in typed.split():
         assert word in notes.split()
     assert answer["text"] == notes
 

@@ -51,15 +51,20 @@ def test_summary_shows_facts_matrix_notes_and_conclusions(client, alice, held):
 
 
 def test_summary_shows_where_members_and_group_differed(client, alice, held):
+    group1 = held.groups.get(position=1)
+    domain.reveal_private_tags(group1)
+    domain.agree_on_tags(group1)
     client.force_login(alice)
     response = client.get(f"/workshops/{held.pk}/opsummering/")
-    group1 = response.context["summary"].groups[0]
+    summary = response.context["summary"].groups[0]
     compared = {
-        cell.point.number: (cell.members, cell.tagged, split) for cell, split in group1.comparison
+        cell.point.number: (cell.members, cell.tagged, split) for cell, split in summary.comparison
     }
-    # Both members tagged 1, as did the group; one tagged 2, the group did not; none tagged 3.
-    assert compared == {1: (2, True, False), 2: (1, False, True), 3: (0, True, True)}
+    # Both members tagged 1, as did the group; one tagged 2, the group agreed it was not in
+    # play; none tagged 3, the group did.
+    assert compared == {1: (2, True, False), 2: (1, False, True), 3: (0, True, False)}
     assert "1 af 2" in response.content.decode()
+    assert "uenighed" in response.content.decode()
 
 
 def test_summary_of_a_running_workshop_says_so_to_its_facilitator(client, alice, workshop):

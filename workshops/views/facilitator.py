@@ -8,11 +8,12 @@ import segno
 from django.db.models import Count, F
 from django.db.models.functions import Length
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import condition, require_GET, require_http_methods, require_POST
 from django.views.decorators.vary import vary_on_headers
 
@@ -195,6 +196,66 @@ def projector(request: HttpRequest, pk: int) -> HttpResponse:
         position = min(requested, len(slides))
         context.update(slides=slides, slide=slides[position - 1], position=position)
     return render(request, "workshops/projector.html", context)
+
+
+def _get_group_for_facilitator(workshop: Workshop, group_pk: int) -> Group:
+    """The workshop's group with its case; 404 for a group of any other workshop."""
+    return get_object_or_404(workshop.groups.select_related("case"), pk=group_pk)
+
+
+def _read_along_etag(request: HttpRequest, group_pk: int, versions: str) -> str:
+    return f'"read-along.{group_pk}.{versions}.{request.LANGUAGE_CODE}"'
+
+
+def _read_along_poll_etag(request: HttpRequest, pk: int, group_pk: int) -> str | None:
+    """A poll's ETag: the group's version and its workshop's (phase), so other groups' work
+    leaves the page alone; None for a group the facilitator may not see. Whole pages are not
+    polled and get none."""
+    if not request.headers.get("HX-Request"):
+        return None
+    versions = (
+        Group.objects.filter(
+            pk=group_pk, workshop_id=pk, workshop__organisation_id=request.user.organisation_id
+        )
+        .values_list("version", "workshop__version")
+        .first()
+    )
+    if versions is None:
+        return None
+    group_version, workshop_version = versions
+    return _read_along_etag(request, group_pk, f"{group_version}.{workshop_version}")
+
+
+def _announced_state(group: Group, tags: list[Point]) -> str:
+    """What screen readers are told about when it changes: the dilemma, the tags and whether
+    the group is done. Not the texts: while the group writes they change with every poll."""
+    tag_numbers = "-".join(str(point.number) for point in tags)
+    return f"{group.dilemma_key}.{tag_numbers}.{int(group.done)}"
+
+
+@never_cache
+@require_GET
+@facilitator_required
+@vary_on_headers("HX-Request")
+@condition(etag_func=_read_along_poll_etag)
+def read_along(request: HtmxHttpRequest, pk: int, group_pk: int) -> HttpResponse:
+    workshop = get_workshop_for_facilitator(request, pk)
+    group = _get_group_for_facilitator(workshop, group_pk)
+    tags = list(group.tags.order_by("number"))
+    shown = _announced_state(group, tags)
+    template_name = "workshops/read_along.html" + ("#live" if request.htmx else "")
+    context = {
+        "workshop": workshop,
+        "group": group,
+        "tags": tags,
+        # The version of exactly what is rendered, for the page to poll with.
+        "etag": _read_along_etag(request, group.pk, f"{group.version}.{workshop.version}"),
+        "shown": shown,
+        # The poll says what its page showed: new tags, dilemma or done are announced, new
+        # notes alone are not.
+        "announce": bool(request.htmx) and request.GET.get("vist") != shown,
+    }
+    return render(request, template_name, context)
 
 
 @require_GET

@@ -31,6 +31,7 @@ from workshops.forms import (
     ParticipantForm,
     SharedTextForm,
     TagForm,
+    TagStepForm,
 )
 from workshops.models import Group, Membership, Participant, SharedText, Workshop
 from workshops.views.access import (
@@ -128,6 +129,9 @@ def _live_context(request: HttpRequest, group: Group, member: Membership) -> dic
         )
         private = set(private_tags.values_list("point", flat=True))
     member_counts = domain.private_tag_counts(group) if group.revealed else {}
+    # Until the reveal the group sees how many have tagged, so it knows when to reveal.
+    tagging_alone = workshop.private_tagging and not group.revealed and not workshop.is_closed
+    progress = domain.private_tagging_progress(group) if tagging_alone else None
     for point in points:
         point.tagged = point.pk in tagged
         point.private = point.pk in private
@@ -141,6 +145,7 @@ def _live_context(request: HttpRequest, group: Group, member: Membership) -> dic
         "etag": _live_etag(member, versions),
         "points": points,
         "tagged_points": [point for point in points if point.tagged],
+        "tagging_progress": progress,
         "editable": not workshop.is_closed,
         "texts": texts,
         # For the page's script, which merges each new text into what the member types.
@@ -355,7 +360,21 @@ def tag_point_privately(request: HtmxHttpRequest, member: Membership) -> HttpRes
 @require_POST
 @writing_member_required
 def reveal_tags(request: HttpRequest, member: Membership) -> HttpResponse:
-    domain.reveal_private_tags(Group(pk=member.group_id))
+    form = TagStepForm(request.POST)
+    if not form.is_valid():
+        return _render_group(request, get_group(member), member, status=400)
+    if not member.private_tagging:
+        return redirect(member)
+    group = Group(pk=member.group_id)
+    if form.cleaned_data["step"] == TagStepForm.AGREE:
+        domain.agree_on_tags(group)
+    elif not member.revealed:
+        # One member must not show everyone's tags by accident before the others are done:
+        # the page asks first, and says how many have tagged.
+        progress = domain.private_tagging_progress(group)
+        if not progress.everyone and not form.cleaned_data["confirmed"]:
+            return _render_group(request, get_group(member), member, confirm_reveal=True)
+        domain.reveal_private_tags(group)
     return redirect(member)
 
 

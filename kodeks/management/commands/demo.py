@@ -9,7 +9,7 @@ from django.utils import timezone
 from cases.models import Case
 from kodeks.models import Codex, Organisation, Point, User
 from workshops import domain
-from workshops.models import Format, Phase
+from workshops.models import Format, Phase, SharedText
 
 # Held workshops for the demo's report and summaries: (days ago, format, title, groups), each
 # group as (case number under the 2024 code, duties tagged, notes).
@@ -122,7 +122,7 @@ class Command(BaseCommand):
                 for _member in range(3):
                     domain.join_workshop(workshop, display_name="", group=group)
                 domain.choose_case(group, case=cases[number])
-                domain.save_notes(group, text=notes, version=0)
+                domain.save_text(group, SharedText.NOTES, text=notes, version=0)
                 for tag in tags:
                     domain.set_tag(group, point=duties[tag], on=True)
             domain.set_phase(workshop, phase=Phase.CLOSED)
