@@ -13,57 +13,169 @@ const SAVE_TIMEOUT_MS = 15000;
 // Screen readers hear that others changed the text at most this often.
 const ANNOUNCE_EVERY_MS = 60000;
 
-function isHighSurrogate(text, index) {
-  const code = text.charCodeAt(index);
-  return code >= 0xd800 && code <= 0xdbff;
+// Texts are compared as words, runs of whitespace and single other characters, as the
+// server's merge (workshops/merge.py) compares them.
+const TOKEN = /[\p{L}\p{N}_]+|\s+|[^\p{L}\p{N}_\s]/gu;
+// Beyond this many edits between two texts, the changed stretch counts as one edit.
+const MOST_EDITS = 2000;
+
+function tokensOf(text) {
+  return text.match(TOKEN) ?? [];
 }
 
-// The one stretch of `from` that `to` replaces: from.slice(start, end) becomes `text`.
-function change(from, to) {
-  const shortest = Math.min(from.length, to.length);
-  let start = 0;
-  while (start < shortest && from[start] === to[start]) start++;
-  if (start > 0 && isHighSurrogate(from, start - 1)) start--;
-  let kept = 0;
-  while (kept < shortest - start && from[from.length - 1 - kept] === to[to.length - 1 - kept]) kept++;
-  if (kept > 0 && isHighSurrogate(from, from.length - kept - 1)) kept--;
-  return { start, end: from.length - kept, text: to.slice(start, to.length - kept) };
+// Myers' shortest edit script from tokens `a` to `b`, as edits of `a`: its tokens
+// [start, end) become `tokens`.
+function editsBetween(a, b) {
+  let first = 0;
+  while (first < a.length && first < b.length && a[first] === b[first]) first++;
+  let endA = a.length;
+  let endB = b.length;
+  while (endA > first && endB > first && a[endA - 1] === b[endB - 1]) {
+    endA--;
+    endB--;
+  }
+  const [n, m] = [endA - first, endB - first];
+  if (n === 0 && m === 0) return [];
+  const whole = [{ start: first, end: endA, tokens: b.slice(first, endB) }];
+  if (n === 0 || m === 0) return whole;
+  const most = Math.min(n + m, MOST_EDITS);
+  const offset = most + 1;
+  const reach = new Int32Array(2 * most + 3);
+  const trace = [];
+  const same = (x, y) => a[first + x] === b[first + y];
+  for (let d = 0; d <= most; d++) {
+    trace.push(reach.slice());
+    for (let k = -d; k <= d; k += 2) {
+      const down = k === -d || (k !== d && reach[k - 1 + offset] < reach[k + 1 + offset]);
+      let x = down ? reach[k + 1 + offset] : reach[k - 1 + offset] + 1;
+      let y = x - k;
+      while (x < n && y < m && same(x, y)) {
+        x++;
+        y++;
+      }
+      reach[k + offset] = x;
+      if (x >= n && y >= m) return collect(trace, n, m, offset, first, b);
+    }
+  }
+  return whole;
 }
 
-function isSpace(character) {
-  return character === undefined || /\s/.test(character);
+function collect(trace, n, m, offset, first, b) {
+  const steps = [];
+  let [x, y] = [n, m];
+  for (let d = trace.length - 1; d >= 0; d--) {
+    const reach = trace[d];
+    const k = x - y;
+    const down = k === -d || (k !== d && reach[k - 1 + offset] < reach[k + 1 + offset]);
+    const previousK = down ? k + 1 : k - 1;
+    const previousX = reach[previousK + offset];
+    const previousY = previousX - previousK;
+    while (x > previousX && y > previousY) {
+      x--;
+      y--;
+    }
+    if (d > 0) steps.push(x === previousX ? { insert: y - 1, at: x } : { remove: x - 1 });
+    [x, y] = [previousX, previousY];
+  }
+  const edits = [];
+  let current = null;
+  let lastAt = -1;
+  for (const step of steps.reverse()) {
+    const at = step.insert !== undefined ? step.at : step.remove;
+    if (!current || at > lastAt) {
+      current = { start: at, end: at, tokens: [] };
+      edits.push(current);
+    }
+    if (step.insert !== undefined) current.tokens.push(b[first + step.insert]);
+    else current.end = step.remove + 1;
+    lastAt = step.insert !== undefined ? at : step.remove + 1;
+  }
+  return edits.map((edit) => ({ ...edit, start: edit.start + first, end: edit.end + first }));
 }
 
-// `theirs` and `mine` were both edited from `base`. Apart, both edits apply; where they meet
-// the same stretch, both versions of it are kept, the others' first, for the group to tidy.
+function overlap(one, other) {
+  if (one.start < other.end && other.start < one.end) return true;
+  const inserts = (edit) => edit.start === edit.end;
+  if (inserts(one) && inserts(other)) return one.start === other.start;
+  if (inserts(one)) return other.start < one.start && one.start < other.end;
+  if (inserts(other)) return one.start < other.start && other.start < one.end;
+  return false;
+}
+
+function applied(base, start, end, edits) {
+  const tokens = [];
+  let position = start;
+  for (const edit of edits) {
+    tokens.push(...base.slice(position, edit.start), ...edit.tokens);
+    position = edit.end;
+  }
+  return [...tokens, ...base.slice(position, end)];
+}
+
+function sideBySide(theirs, mine) {
+  if (!theirs.length || !mine.length) return [...theirs, ...mine];
+  const apart = /\s/.test(theirs.at(-1)) || /\s/.test(mine[0]);
+  return apart ? [...theirs, ...mine] : [...theirs, " ", ...mine];
+}
+
+// `theirs` and `mine` were both edited from `base`. Edits in different places both apply;
+// where they meet the same words, both versions are kept, the others' first, for the group
+// to tidy: the same merge as the server's.
 function rebase(base, theirs, mine) {
   if (mine === base || theirs === mine) return theirs;
   if (theirs === base) return mine;
-  const a = change(base, theirs);
-  const b = change(base, mine);
-  const [first, second] = a.start <= b.start ? [a, b] : [b, a];
-  if (first.end <= second.start) {
-    return (
-      base.slice(0, first.start) + first.text + base.slice(first.end, second.start) +
-      second.text + base.slice(second.end)
-    );
+  const baseTokens = tokensOf(base);
+  const tagged = [
+    ...editsBetween(baseTokens, tokensOf(theirs)).map((edit) => ({ edit, theirs: true })),
+    ...editsBetween(baseTokens, tokensOf(mine)).map((edit) => ({ edit, theirs: false })),
+  ].sort((p, q) => p.edit.start - q.edit.start || p.edit.end - q.edit.end);
+  const clusters = [];
+  for (const { edit, theirs: isTheirs } of tagged) {
+    const last = clusters.at(-1);
+    const [own, other] = last ? (isTheirs ? [last.theirs, last.mine] : [last.mine, last.theirs]) : [];
+    if (last && other.length && overlap(other.at(-1), edit)) {
+      own.push(edit);
+    } else {
+      clusters.push(isTheirs ? { theirs: [edit], mine: [] } : { theirs: [], mine: [edit] });
+    }
   }
-  const start = Math.min(a.start, b.start);
-  const end = Math.max(a.end, b.end);
-  const version = (edit) => base.slice(start, edit.start) + edit.text + base.slice(edit.end, end);
-  const [ours, yours] = [version(a), version(b)];
-  const between = isSpace(ours.at(-1)) || isSpace(yours[0]) ? "" : " ";
-  const both = ours === yours ? ours : ours + between + yours;
-  return base.slice(0, start) + both + base.slice(end);
+  const merged = [];
+  let position = 0;
+  for (const cluster of clusters) {
+    const edits = [...cluster.theirs, ...cluster.mine];
+    const start = Math.min(...edits.map((edit) => edit.start));
+    const end = Math.max(...edits.map((edit) => edit.end));
+    merged.push(...baseTokens.slice(position, start));
+    const theirsVersion = applied(baseTokens, start, end, cluster.theirs);
+    const mineVersion = applied(baseTokens, start, end, cluster.mine);
+    if (!cluster.mine.length || theirsVersion.join("") === mineVersion.join("")) {
+      merged.push(...theirsVersion);
+    } else if (!cluster.theirs.length) {
+      merged.push(...mineVersion);
+    } else {
+      merged.push(...sideBySide(theirsVersion, mineVersion));
+    }
+    position = end;
+  }
+  merged.push(...baseTokens.slice(position));
+  return merged.join("");
 }
 
-// Where a position in `from` lands in `to`: before the changed stretch it stays, after it
-// it moves with the text, inside it goes to the stretch's end.
+// Where a position in `from` lands in `to`: it moves with the text before it, and inside a
+// changed stretch it goes to the stretch's end.
 function moved(position, from, to) {
-  const edit = change(from, to);
-  if (position <= edit.start) return position;
-  if (position >= edit.end) return position + to.length - from.length;
-  return edit.start + edit.text.length;
+  const fromTokens = tokensOf(from);
+  const offsets = [0];
+  for (const token of fromTokens) offsets.push(offsets.at(-1) + token.length);
+  let shift = 0;
+  for (const edit of editsBetween(fromTokens, tokensOf(to))) {
+    const [start, end] = [offsets[edit.start], offsets[edit.end]];
+    const length = edit.tokens.join("").length;
+    if (position <= start) break;
+    if (position < end) return start + shift + length;
+    shift += length - (end - start);
+  }
+  return position + shift;
 }
 
 // The live section carries the group's texts; every poll that changes it brings new ones.
