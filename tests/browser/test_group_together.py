@@ -75,3 +75,23 @@ def test_a_tag_set_on_one_phone_reaches_the_others_within_a_poll(new_page, live_
         expect(
             page.locator(f"#tag-{duty(1).pk}").locator("xpath=..").locator("[name=on]")
         ).to_have_value("")
+
+
+def test_a_case_change_is_confirmed_and_reaches_the_other_phone_within_a_poll(
+    new_page, live_server, discussing
+):
+    workshop, group = discussing
+    anna = phone_in(new_page, live_server, workshop, group.name)
+    bo = phone_in(new_page, live_server, workshop, group.name)
+    first, second = workshop.pool.all()[:2]
+    expect(bo.locator("#dilemma-heading")).to_have_text(first.title)
+    anna.get_by_text("Skift case", exact=True).click()
+    anna.get_by_role("button", name=second.title).click()
+    expect(anna.get_by_role("heading", level=1)).to_have_text("Skift case?")
+    group.refresh_from_db()
+    assert group.case == first
+    anna.get_by_role("button", name="Ja, skift case").click()
+    expect(anna.locator("#dilemma-heading")).to_have_text(second.title)
+    expect(bo.locator("#dilemma-heading")).to_have_text(second.title, timeout=LIVE_TIMEOUT)
+    group.refresh_from_db()
+    assert group.case == second
