@@ -4,7 +4,8 @@
 phases one after the other against the server named in the plan, each with N concurrent users
 (or USERS), and prints one JSON object per phase, a line each: for every kind of request its
 count, errors, statuses, requests per second and percentiles of the response time in ms.
-`--phones N` sets how many phones the realistic phase has.
+`--phones N` sets how many phones the realistic phase has, `--words FILE` where it writes the
+words its phones saved.
 """
 
 from __future__ import annotations
@@ -14,10 +15,12 @@ from gevent import monkey
 monkey.patch_all()
 
 import argparse  # noqa: E402
+import html  # noqa: E402
 import http.client  # noqa: E402
 import itertools  # noqa: E402
 import json  # noqa: E402
 import math  # noqa: E402
+import os  # noqa: E402
 import random  # noqa: E402
 import re  # noqa: E402
 import time  # noqa: E402
@@ -29,6 +32,8 @@ from locust import FastHttpUser, constant, task  # noqa: E402
 from locust.env import Environment  # noqa: E402
 
 SPACE = re.compile(r"\s")
+SHARED_TEXTS = re.compile(rb'data-shared-texts="([^"]*)"')
+DILEMMA = re.compile(rb"dilemma=(\d+)")
 FORM = {"Content-Type": "application/x-www-form-urlencoded"}
 HTMX = {"HX-Request": "true"}
 # How often the pages poll (templates/workshops/group.html and dashboard.html).
@@ -149,6 +154,7 @@ class Visitor(FastHttpUser):
             headers["If-None-Match"] = self.etag
         response = self.expect(name, path, set(statuses), headers=headers)
         self.etag = (response.headers or {}).get("ETag", self.etag)
+        return response
 
 
 class Staff(Visitor):
@@ -169,9 +175,27 @@ class Participant(Visitor):
         self.headers = cookies(deltager=self.me["cookie"], csrftoken=self.plan["csrf"])
         self.writing = {**self.headers, **FORM, "X-CSRFToken": self.plan["csrf"]}
         self.text, self.version = self.plan["notes"], self.me["version"]
+        self.case = self.me["case"]
 
     def pick(self, participants: list[dict]) -> dict:
         return participants[self.number % len(participants)]
+
+    def learn(self, response) -> None:
+        """The group's notes and case as a live section shows them: the notes when newer
+        than what this phone has, as the page's script merges them in."""
+        content = response.content or b"" if response.status_code == 200 else b""
+        if found := SHARED_TEXTS.search(content):
+            notes = json.loads(html.unescape(found.group(1).decode()))["notes"]
+            if notes["version"] > self.version:
+                self.text, self.version = notes["text"], notes["version"]
+        if found := DILEMMA.search(content):
+            self.case = int(found.group(1))
+
+    def catch_up(self) -> None:
+        """Read the group's notes once, as opening the page does: earlier measurements have
+        saved since the plan was made."""
+        path = f"{self.me['group']}?fase={self.plan['phase']}"
+        self.learn(self.expect("gruppens noter", path, {200}, headers={**self.headers, **HTMX}))
 
     def save_notes(self, name: str) -> None:
         """Autosave as the page does: a word of this phone's own put into the text it last saw,
@@ -202,6 +226,10 @@ class GroupWriter(Participant):
     """One writer per group, so no write waits for or conflicts with another in its group."""
 
     abstract = True
+
+    def on_start(self) -> None:
+        super().on_start()
+        self.catch_up()
 
     def pick(self, participants: list[dict]) -> dict:
         """The first member of each group of the watched workshop, which come first."""
@@ -263,10 +291,6 @@ class TagToggler(GroupWriter):
 
 
 class CaseChooser(GroupWriter):
-    def on_start(self) -> None:
-        super().on_start()
-        self.case = self.me["case"]
-
     @task
     def choose(self) -> None:
         """Change the group's case, confirmed, as "Skift case" does."""
@@ -332,11 +356,13 @@ class Phone(Paced, Participant):
 
     def on_start(self) -> None:
         super().on_start()
+        self.catch_up()
         self.next_save = time.monotonic() + random.uniform(0, SAVE_SECONDS)
 
     @task
     def poll_and_save(self) -> None:
-        self.poll("deltager-poll", f"{self.me['group']}?fase={self.plan['phase']}", self.headers)
+        path = f"{self.me['group']}?fase={self.plan['phase']}"
+        self.learn(self.poll("deltager-poll", path, self.headers))
         if time.monotonic() >= self.next_save:
             self.next_save += SAVE_SECONDS
             self.save_notes("deltager-noter")
@@ -387,7 +413,12 @@ def run_users(plan: dict, phase: str, users: int, arguments: argparse.Namespace)
     gevent.sleep(arguments.seconds)
     recorder.stop()
     runner.quit()
-    saves = {"saves": dict(SAVES)} if phase == "realistic" else {}
+    saves = {}
+    if phase == "realistic":
+        # The words go to a file: a pipe holds 64 KiB, ten minutes of saves more.
+        with open(arguments.words, "w", encoding="utf-8") as file:
+            json.dump(SAVES["words"], file)
+        saves = {"saves": len(SAVES["words"]), "merged": SAVES["merged"]}
     return {
         **recorder.result(),
         **saves,
@@ -429,6 +460,7 @@ def main() -> None:
     parser.add_argument("--phones", type=int, default=250)
     parser.add_argument("--seconds", type=float, default=15)
     parser.add_argument("--warmup", type=float, default=3)
+    parser.add_argument("--words", default=os.devnull, help="file for the realistic run's words")
     arguments = parser.parse_args()
     with open(arguments.plan, encoding="utf-8") as file:
         plan = json.load(file)

@@ -138,6 +138,7 @@ def measure_realistic(
     """The realistic workshop, with each worker's resident memory read every few seconds:
     how much it grew after the first minute, once its caches and connections are warm."""
     pids = server.worker_pids()
+    words = plan_path.parent / "words.json"
     process = subprocess.Popen(
         [
             sys.executable,
@@ -146,6 +147,7 @@ def measure_realistic(
             "realistic",
             f"--seconds={seconds}",
             f"--phones={phones}",
+            f"--words={words}",
         ],
         cwd=ROOT,
         stdout=subprocess.PIPE,
@@ -166,29 +168,27 @@ def measure_realistic(
         raise subprocess.CalledProcessError(process.returncode, process.args)
     [result] = [json.loads(line) for line in output.splitlines()]
     growth = max((peaks[pid] - settled[pid] for pid in settled), default=0)
-    saves = result.pop("saves")
     return {
         **result,
         "phones": phones,
         "memory_growth_mb": round(growth / 1024, 1),
-        "saves": len(saves["words"]),
-        "merged": saves["merged"],
-        "lost_words": lost_words(database, plan_path.parent / "words.json", saves["words"]),
+        "lost_words": lost_words(database, words),
     }
 
 
 LOST_WORDS = """
-import json, sys
+import json
 from workshops.models import Group
 stored = set(" ".join(Group.objects.values_list("notes", flat=True)).split())
-print(sum(word not in stored for word in json.load(open(sys.argv[-1]))))
+with open({path!r}, encoding="utf-8") as file:
+    print(sum(word not in stored for word in json.load(file)))
 """
 
 
-def lost_words(database: Server, path: Path, words: list[str]) -> int:
-    """How many of the words the phones saved are missing from the stored notes."""
-    path.write_text(json.dumps(words))
-    code = LOST_WORDS.replace("sys.argv[-1]", repr(str(path)))
+def lost_words(database: Server, words: Path) -> int:
+    """How many of the words the phones saved (listed in `words`) are missing from the
+    stored notes."""
+    code = LOST_WORDS.format(path=str(words))
     return int(database.manage("shell", "--no-imports", "-c", code).strip())
 
 
