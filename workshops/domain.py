@@ -133,6 +133,11 @@ def _workshop_changed(workshop: Workshop, **changes) -> None:
         setattr(workshop, field, value)
 
 
+def mark_seen(participant_id: int) -> None:
+    """The participant's group page is open now."""
+    Participant.objects.filter(pk=participant_id).update(seen_at=timezone.now())
+
+
 @transaction.atomic
 def join_workshop(workshop: Workshop, *, display_name: str, group: Group) -> Participant:
     participant = Participant.objects.create(

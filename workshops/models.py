@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import datetime
 import secrets
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -18,6 +19,11 @@ from kodeks.models import Codex, Organisation, Point
 CODE_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
 CODE_LENGTH = 8  # 40 bits
 CODE_READS_AS = str.maketrans({"I": "1", "L": "1", "O": "0"})
+# A member is on the group page while it polls (every 3 s); it says so at most every 10 s.
+PRESENT_FOR = datetime.timedelta(seconds=20)
+SEEN_EVERY = datetime.timedelta(seconds=10)
+# A member who saved a text this long ago is still writing.
+WRITING_FOR = datetime.timedelta(seconds=8)
 # Row ids are 64-bit: a larger number names no row, and SQLite refuses to compare it.
 LARGEST_ID = 2**63 - 1
 
@@ -234,10 +240,19 @@ class Membership:
     dilemma: str
     private_tagging: bool
     revealed: bool
+    # The member's page has not said for a while that it is open.
+    seen_long_ago: bool
+    # Other members on the page now, and of them those who saved a text a moment ago.
+    others_here: int
+    others_writing: int
 
     @property
     def is_closed(self) -> bool:
         return self.phase == Phase.CLOSED
+
+    @property
+    def presence(self) -> str:
+        return f"{self.others_here}.{self.others_writing}"
 
     @property
     def sees_own_tags(self) -> bool:
@@ -253,7 +268,8 @@ class ParticipantQuerySet(models.QuerySet):
         self, *, join_code: str, group_pk: int, participant_ids: Iterable[int]
     ) -> Membership | None:
         """Which of `participant_ids` is a member of group `group_pk` of the workshop with
-        `join_code`, with the versions of both; None if none is.
+        `join_code`, with the versions of both and how many others of the group are on its
+        page and writing now; None if none is.
 
         Every phone in a room asks every 3 seconds, mostly to be told that nothing changed,
         and then this query is all the work the request does. So it is plain SQL: built by
@@ -266,28 +282,40 @@ class ParticipantQuerySet(models.QuerySet):
         if not ids or not 0 < group_pk <= LARGEST_ID:
             return None
         connection = connections[self.db]
-        participant, group, workshop = (
+        participant, group, workshop, revision = (
             connection.ops.quote_name(model._meta.db_table)
-            for model in (Participant, Group, Workshop)
+            for model in (Participant, Group, Workshop, Revision)
+        )
+        now = timezone.now()
+        here, refresh, writing = (
+            connection.ops.adapt_datetimefield_value(now - age)
+            for age in (PRESENT_FOR, SEEN_EVERY, WRITING_FOR)
         )
         placeholders = ", ".join(["%s"] * len(ids))
         # Only our own table names and placeholders are put into the text.
         query = (
             "SELECT p.id, p.workshop_id, w.join_code, w.codex_id, p.group_id, g.version, w.version,"  # noqa: S608  # nosec B608
-            " w.phase, g.case_id, g.own_dilemma, w.private_tagging, g.revealed"
+            " w.phase, g.case_id, g.own_dilemma, w.private_tagging, g.revealed,"
+            " CASE WHEN p.seen_at IS NULL OR p.seen_at < %s THEN 1 ELSE 0 END,"
+            f" (SELECT COUNT(*) FROM {participant} o"
+            "   WHERE o.group_id = p.group_id AND o.id <> p.id AND o.seen_at >= %s),"
+            f" (SELECT COUNT(DISTINCT r.participant_id) FROM {revision} r"
+            "   WHERE r.group_id = p.group_id AND r.participant_id <> p.id AND r.saved_at >= %s)"
             f" FROM {participant} p JOIN {group} g ON g.id = p.group_id"
             f" JOIN {workshop} w ON w.id = p.workshop_id"
             f" WHERE p.id IN ({placeholders}) AND p.group_id = %s AND w.join_code = %s"
         )
         with connection.cursor() as cursor:
-            cursor.execute(query, [*ids, group_pk, join_code])
+            cursor.execute(query, [refresh, here, writing, *ids, group_pk, join_code])
             row = cursor.fetchone()
         if row is None:
             return None
-        *values, case_id, own_dilemma, private_tagging, revealed = row
+        *values, case_id, own_dilemma, private_tagging, revealed, stale, here, writing = row
         # SQLite answers 0 and 1 for booleans.
         dilemma = dilemma_key(case_id, bool(own_dilemma))
-        return Membership(*values, dilemma, bool(private_tagging), bool(revealed))
+        return Membership(
+            *values, dilemma, bool(private_tagging), bool(revealed), bool(stale), here, writing
+        )
 
 
 class Participant(models.Model):
@@ -301,6 +329,8 @@ class Participant(models.Model):
     display_name = models.CharField(_("navn (valgfrit)"), max_length=60, blank=True)
     private_tags = models.ManyToManyField(Point, blank=True, related_name="+")
     joined_at = models.DateTimeField(auto_now_add=True)
+    # When the member's group page last polled: who is on the page now (counts only).
+    seen_at = models.DateTimeField(null=True, blank=True)
 
     objects = ParticipantQuerySet.as_manager()
 
@@ -347,6 +377,8 @@ class Revision(models.Model):
                 fields=["group", "text_field", "version"], name="revision_unique_version"
             ),
         ]
+        # Who in the group saved lately: "2 andre skriver".
+        indexes = [models.Index(fields=["group", "saved_at"])]
 
     def __str__(self) -> str:
         return f"{self.group} {self.text_field} {self.version}"

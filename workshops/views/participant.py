@@ -8,6 +8,8 @@ through it (access.member_required).
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
+from functools import wraps
 
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse, JsonResponse
@@ -102,7 +104,10 @@ def _group_etag(request: HttpRequest, member: Membership) -> str | None:
     work leaves it alone. Whole pages are not polled and get none."""
     if not request.headers.get("HX-Request"):
         return None
-    versions = f"{member.group_version}.{member.workshop_version}.{request.LANGUAGE_CODE}"
+    versions = (
+        f"{member.group_version}.{member.workshop_version}.{member.presence}."
+        f"{request.LANGUAGE_CODE}"
+    )
     return _live_etag(member, versions)
 
 
@@ -138,7 +143,7 @@ def _live_context(request: HttpRequest, group: Group, member: Membership) -> dic
         point.members = member_counts.get(point.pk, 0)
     texts = _shared_texts(group)
     # The version of exactly what is rendered, for the page to poll with.
-    versions = f"{group.version}.{workshop.version}.{request.LANGUAGE_CODE}"
+    versions = f"{group.version}.{workshop.version}.{member.presence}.{request.LANGUAGE_CODE}"
     return {
         "workshop": workshop,
         "group": group,
@@ -148,6 +153,7 @@ def _live_context(request: HttpRequest, group: Group, member: Membership) -> dic
         "tagging_progress": progress,
         "editable": not workshop.is_closed,
         "texts": texts,
+        "presence": {"here": member.others_here, "writing": member.others_writing},
         # For the page's script, which merges each new text into what the member types.
         "texts_json": json.dumps(texts),
     }
@@ -198,9 +204,22 @@ def _page_is_stale(request: HttpRequest, member: Membership) -> bool:
     return any(request.GET.get(name) not in {None, value} for name, value in shown.items())
 
 
+def _says_it_is_here(view: Callable) -> Callable:
+    """The member's page is open: counted among those on it, at most every few seconds."""
+
+    @wraps(view)
+    def wrapper(request: HttpRequest, member: Membership, **kwargs) -> HttpResponse:
+        if member.seen_long_ago:
+            domain.mark_seen(member.participant_id)
+        return view(request, member, **kwargs)
+
+    return wrapper
+
+
 @never_cache
 @require_GET
 @member_required
+@_says_it_is_here
 @vary_on_headers("HX-Request")
 @condition(etag_func=_group_etag)
 def group_page(request: HtmxHttpRequest, member: Membership) -> HttpResponse:
@@ -215,7 +234,7 @@ def group_page(request: HtmxHttpRequest, member: Membership) -> HttpResponse:
     own = member.participant_id if member.sees_own_tags else ""
     key = (
         f"group:{member.group_id}:{member.group_version}.{member.workshop_version}:{own}:"
-        f"{request.LANGUAGE_CODE}:{request.user.pk}"
+        f"{member.presence}:{request.LANGUAGE_CODE}:{request.user.pk}"
     )
     return render_shared(
         request,

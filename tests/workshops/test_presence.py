@@ -1,0 +1,83 @@
+"""Who is on the group page and writing: counts only, never names."""
+
+from __future__ import annotations
+
+import datetime
+
+import pytest
+from django.utils import timezone
+
+from tests.factories import HTMX, join, participant_of
+from workshops.models import Group, Participant
+
+JSON = {"Accept": "application/json"}
+
+
+def poll(member, group: Group):
+    return member.get(group.get_absolute_url() + "?fase=intro", headers=HTMX)
+
+
+def presence_in(response) -> str:
+    html = response.content.decode()
+    return html.split('<p id="presence" hx-swap-oob="innerHTML">')[1].split("</p>")[0].strip()
+
+
+@pytest.fixture
+def anders(workshop, group1):
+    return join(workshop, group1, "Anders")
+
+
+def test_alone_on_the_page(mette, group1):
+    assert presence_in(poll(mette, group1)) == "Kun dig på siden lige nu"
+
+
+def test_each_member_sees_how_many_others_are_on_the_page(mette, anders, jonas, group1, group2):
+    poll(mette, group1)
+    poll(jonas, group2)  # another group's member does not count
+    assert presence_in(poll(anders, group1)) == "Du og 1 anden i gruppen er på siden"
+    html = mette.get(group1.get_absolute_url()).content.decode()
+    assert "Du og 1 anden i gruppen er på siden" in html
+    assert "Anders" not in html
+
+
+def test_a_member_who_left_is_no_longer_counted(mette, anders, workshop, group1):
+    poll(mette, group1)
+    assert "1 anden" in presence_in(poll(anders, group1))
+    gone = timezone.now() - datetime.timedelta(seconds=30)
+    Participant.objects.filter(pk=participant_of(mette, workshop).pk).update(seen_at=gone)
+    assert presence_in(poll(anders, group1)) == "Kun dig på siden lige nu"
+
+
+def test_others_who_just_saved_are_writing(mette, anders, group1):
+    poll(mette, group1)
+    url = group1.get_absolute_url() + "noter/"
+    mette.post(url, {"text": "Vi skriver", "version": 0}, headers=JSON)
+    assert presence_in(poll(anders, group1)).endswith(" · 1 anden skriver")
+    # Not to the one who wrote.
+    assert "skriver" not in presence_in(poll(mette, group1))
+
+
+def test_presence_is_part_of_the_polls_etag(mette, anders, group1):
+    etag = poll(mette, group1)["ETag"]
+    assert (
+        mette.get(
+            group1.get_absolute_url() + "?fase=intro", headers={**HTMX, "If-None-Match": etag}
+        ).status_code
+        == 304
+    )
+    poll(anders, group1)
+    response = mette.get(
+        group1.get_absolute_url() + "?fase=intro", headers={**HTMX, "If-None-Match": etag}
+    )
+    assert response.status_code == 200
+    assert "1 anden" in presence_in(response)
+
+
+def test_a_page_says_it_is_open_at_most_every_ten_seconds(mette, group1, django_assert_num_queries):
+    poll(mette, group1)
+    etag = poll(mette, group1)["ETag"]
+    with django_assert_num_queries(1):
+        poll_again = mette.get(
+            group1.get_absolute_url() + "?fase=intro", headers={**HTMX, "If-None-Match": etag}
+        )
+    assert poll_again.status_code == 304
