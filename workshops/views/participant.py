@@ -93,22 +93,20 @@ def join_workshop(request: HttpRequest, code: str) -> HttpResponse:
 # The group page ------------------------------------------------------------------------------
 
 
-def _live_etag(member: Membership, versions: str) -> str:
+def _live_etag(member: Membership, group_version: int, workshop_version: int, language: str) -> str:
+    """The version of what a live section shows: its group's and its workshop's (phase,
+    timer), so other groups' work leaves it alone, and who else is on the page."""
     # While members tag privately, each sees their own tags: their page is theirs alone.
     own = f".p{member.participant_id}" if member.sees_own_tags else ""
+    versions = f"{group_version}.{workshop_version}.{member.presence}.{language}"
     return f'"g{member.group_id}.{versions}{own}"'
 
 
 def _group_etag(request: HttpRequest, member: Membership) -> str | None:
-    """A poll's ETag: the group's version and its workshop's (phase, timer), so other groups'
-    work leaves it alone. Whole pages are not polled and get none."""
+    """A poll's ETag; whole pages are not polled and get none."""
     if not request.headers.get("HX-Request"):
         return None
-    versions = (
-        f"{member.group_version}.{member.workshop_version}.{member.presence}."
-        f"{request.LANGUAGE_CODE}"
-    )
-    return _live_etag(member, versions)
+    return _live_etag(member, member.group_version, member.workshop_version, request.LANGUAGE_CODE)
 
 
 def _shared_texts(group: Group) -> dict:
@@ -142,12 +140,11 @@ def _live_context(request: HttpRequest, group: Group, member: Membership) -> dic
         point.private = point.pk in private
         point.members = member_counts.get(point.pk, 0)
     texts = _shared_texts(group)
-    # The version of exactly what is rendered, for the page to poll with.
-    versions = f"{group.version}.{workshop.version}.{member.presence}.{request.LANGUAGE_CODE}"
     return {
         "workshop": workshop,
         "group": group,
-        "etag": _live_etag(member, versions),
+        # The version of exactly what is rendered, for the page to poll with.
+        "etag": _live_etag(member, group.version, workshop.version, request.LANGUAGE_CODE),
         "points": points,
         "tagged_points": [point for point in points if point.tagged],
         "tagging_progress": progress,
