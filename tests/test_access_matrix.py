@@ -112,6 +112,7 @@ def world(content, alice, charlie, hanne, olga):
         "id": alice.pk,
         "app_label": "cases",
         "url": "ukendt/",
+        "segment": "noter",
     }
     case = Case.objects.public().first()
     form = {

@@ -383,6 +383,22 @@ def same_case_elsewhere(group: Group) -> Counter:
     return Counter({row["point_id"]: row["groups"] for row in rows})
 
 
+def restore_revision(
+    group: Group, field: SharedText, *, version: int, participant_id: int | None = None
+) -> SavedText | None:
+    """Make an earlier revision's text the group's text again, as a new revision, so the
+    text it replaces can be restored in turn. None if there is no such revision."""
+    revision = group.revisions.filter(text_field=field, version=version).first()
+    if revision is None:
+        return None
+    with transaction.atomic():
+        current = Group.objects.select_for_update().filter(pk=group.pk)
+        latest = current.values_list(field.version_field, flat=True).get()
+        return save_text(
+            group, field, text=revision.text, version=latest, participant_id=participant_id
+        )
+
+
 @dataclass(frozen=True)
 class Purged:
     workshops: int

@@ -206,6 +206,12 @@ class SharedTextForm(forms.Form):
     version = forms.IntegerField(min_value=0, max_value=2**31 - 1, widget=forms.HiddenInput)
 
 
+class RestoreForm(forms.Form):
+    """The revision of a shared text to make the group's text again."""
+
+    version = forms.IntegerField(min_value=1, max_value=2**31 - 1)
+
+
 class TagForm(forms.Form):
     """A point of the workshop's codex, and whether it is to be tagged (on) or not."""
 

@@ -61,6 +61,7 @@ urlpatterns = [
             ("dilemma", SharedText.OWN_SITUATION, "save-own-situation"),
         )
     ),
+    path(GROUP + "versioner/<str:segment>/", participant.revisions, name="revisions"),
     path(GROUP + "tag/", participant.tag_point, name="tag-point"),
     path(GROUP + "privat-tag/", participant.tag_point_privately, name="tag-point-privately"),
     path(GROUP + "vis-tags/", participant.reveal_tags, name="reveal-tags"),

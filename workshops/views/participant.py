@@ -12,7 +12,7 @@ from collections.abc import Callable
 from functools import wraps
 
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -31,6 +31,7 @@ from workshops.forms import (
     JoinForm,
     OwnDilemmaForm,
     ParticipantForm,
+    RestoreForm,
     SharedTextForm,
     TagForm,
     TagStepForm,
@@ -332,6 +333,47 @@ def save_text(request: HttpRequest, member: Membership, field: str) -> HttpRespo
     if _wants_json(request):
         return JsonResponse({"text": saved.text, "version": saved.version, "merged": saved.merged})
     return redirect(member)
+
+
+# The shared texts as their revisions page names them.
+TEXTS_BY_SEGMENT = {
+    "noter": SharedText.NOTES,
+    "konklusion": SharedText.CONCLUSION,
+    "dilemma": SharedText.OWN_SITUATION,
+}
+
+
+@require_http_methods(["GET", "POST"])
+@member_required
+def revisions(request: HttpRequest, member: Membership, segment: str) -> HttpResponse:
+    """A shared text's earlier revisions, newest first, with when each was saved (never by
+    whom), and restoring one of them."""
+    field = TEXTS_BY_SEGMENT.get(segment)
+    if field is None:
+        raise Http404
+    group = get_group(member)
+    if request.method == "POST":
+        if member.is_closed:
+            raise PermissionDenied(
+                _("Workshoppen er lukket. Jeres resultat kan ikke længere ændres.")
+            )
+        form = RestoreForm(request.POST)
+        if form.is_valid() and domain.restore_revision(
+            group,
+            field,
+            version=form.cleaned_data["version"],
+            participant_id=member.participant_id,
+        ):
+            return redirect(member)
+        raise Http404
+    context = {
+        "workshop": group.workshop,
+        "group": group,
+        "field": field,
+        "revisions": group.revisions.filter(text_field=field).order_by("-version")[:100],
+        "current_version": getattr(group, field.version_field),
+    }
+    return render(request, "workshops/revisions.html", context)
 
 
 def _tag_response(
