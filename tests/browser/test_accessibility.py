@@ -106,6 +106,11 @@ def test_workshop_pages_pass_axe(
         "aria-pressed", "true"
     )
     record(results, "group page after tagging", participant, axe_source)
+    group_url = participant.url.split("#")[0]
+    participant.goto(group_url + "versioner/noter/")
+    expect(participant.get_by_role("heading", level=1)).to_contain_text("Tidligere versioner")
+    record(results, "earlier versions of the notes", participant, axe_source)
+    participant.goto(group_url)
 
     facilitator.goto(f"{base}{workshop.get_absolute_url()}")
     participant.get_by_role("button", name="3. Faglighed", exact=True).click()
