@@ -20,6 +20,16 @@ def log_in(page, base_url: str, username: str, password: str) -> None:
     expect(page.get_by_role("button", name=f"Log ud ({username})")).to_be_visible()
 
 
+def phone_in(new_page, base_url: str, workshop, group_name: str):
+    """A phone of its own (a browser context) that joins the workshop's group by name."""
+    page = new_page(PHONE)
+    page.goto(f"{base_url}/deltag/{workshop.join_code}/")
+    page.get_by_role("radio", name=group_name, exact=True).check()
+    page.get_by_role("button", name="Gå til gruppen").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(group_name)
+    return page
+
+
 def axe_violations(page, axe_source: str) -> list[str]:
     """The WCAG 2.1 A and AA violations axe finds on the page as it is now, one line each."""
     if not page.evaluate("typeof window.axe === 'object'"):

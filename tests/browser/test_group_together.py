@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.helpers import LIVE_TIMEOUT, PHONE
+from tests.browser.helpers import LIVE_TIMEOUT, phone_in
 from tests.factories import duty, make_workshop
 from workshops import domain
 from workshops.models import Phase
@@ -24,21 +24,12 @@ def discussing(content, alice):
     return workshop, group
 
 
-def phone_in(new_page, live_server, workshop, group_name: str):
-    page = new_page(PHONE)
-    page.goto(f"{live_server.url}/deltag/{workshop.join_code}/")
-    page.get_by_role("radio", name=group_name, exact=True).check()
-    page.get_by_role("button", name="Gå til gruppen").click()
-    expect(page.get_by_role("heading", level=1)).to_have_text(group_name)
-    return page
-
-
 def test_two_phones_tapping_the_same_duty_at_once_both_leave_it_tagged(
     new_page, live_server, discussing
 ):
     workshop, group = discussing
-    anna = phone_in(new_page, live_server, workshop, group.name)
-    bo = phone_in(new_page, live_server, workshop, group.name)
+    anna = phone_in(new_page, live_server.url, workshop, group.name)
+    bo = phone_in(new_page, live_server.url, workshop, group.name)
     faglighed = "3. Faglighed"
     # Both see it untagged and tap it before either has heard back.
     anna.get_by_role("button", name=faglighed, exact=True).click(no_wait_after=True)
@@ -65,7 +56,7 @@ def test_two_phones_tapping_the_same_duty_at_once_both_leave_it_tagged(
 
 def test_a_tag_set_on_one_phone_reaches_the_others_within_a_poll(new_page, live_server, discussing):
     workshop, group = discussing
-    phones = [phone_in(new_page, live_server, workshop, group.name) for _ in range(3)]
+    phones = [phone_in(new_page, live_server.url, workshop, group.name) for _ in range(3)]
     phones[0].get_by_role("button", name="1. Lovlighed", exact=True).click()
     for page in phones[1:]:
         expect(page.get_by_role("button", name="1. Lovlighed", exact=True)).to_have_attribute(
@@ -81,8 +72,8 @@ def test_a_case_change_is_confirmed_and_reaches_the_other_phone_within_a_poll(
     new_page, live_server, discussing
 ):
     workshop, group = discussing
-    anna = phone_in(new_page, live_server, workshop, group.name)
-    bo = phone_in(new_page, live_server, workshop, group.name)
+    anna = phone_in(new_page, live_server.url, workshop, group.name)
+    bo = phone_in(new_page, live_server.url, workshop, group.name)
     first, second = workshop.pool.all()[:2]
     expect(bo.locator("#dilemma-heading")).to_have_text(first.title)
     anna.get_by_text("Skift case", exact=True).click()

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.helpers import LIVE_TIMEOUT, PHONE
+from tests.browser.helpers import LIVE_TIMEOUT, phone_in
 from tests.factories import duty, make_workshop
 from workshops import domain
 from workshops.models import Phase
@@ -29,15 +29,6 @@ def tagging_alone(content, alice):
     return workshop, group
 
 
-def phone_in(new_page, live_server, workshop, group_name: str):
-    page = new_page(PHONE)
-    page.goto(f"{live_server.url}/deltag/{workshop.join_code}/")
-    page.get_by_role("radio", name=group_name, exact=True).check()
-    page.get_by_role("button", name="Gå til gruppen").click()
-    expect(page.get_by_role("heading", level=1)).to_have_text(group_name)
-    return page
-
-
 def tag_privately(page, *numbers: int) -> None:
     for number in numbers:
         button = page.locator(f"#private-{duty(number).pk}")
@@ -47,7 +38,7 @@ def tag_privately(page, *numbers: int) -> None:
 
 def test_three_phones_tag_alone_reveal_and_agree(new_page, live_server, tagging_alone):
     workshop, group = tagging_alone
-    anna, bo, carl = (phone_in(new_page, live_server, workshop, group.name) for _ in range(3))
+    anna, bo, carl = (phone_in(new_page, live_server.url, workshop, group.name) for _ in range(3))
     tag_privately(anna, 1, 3)
     tag_privately(bo, 1, 4)
     # Carl sees and hears that two have tagged, and nothing of what they chose.

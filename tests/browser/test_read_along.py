@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.helpers import LAPTOP, LIVE_TIMEOUT, PHONE, axe_violations, log_in
+from tests.browser.helpers import LAPTOP, LIVE_TIMEOUT, axe_violations, log_in, phone_in
 from tests.factories import duty, make_workshop
 from workshops import domain
 from workshops.models import Phase, SharedText
@@ -47,11 +47,7 @@ def test_facilitator_reads_along_as_a_phone_in_the_group_writes(
     expect(notes).to_contain_text("Intet skrevet endnu.")
     announcer = facilitator.locator("#read-along-announcer")
 
-    phone = new_page(PHONE)
-    phone.goto(f"{base}/deltag/{workshop.join_code}/")
-    phone.get_by_role("radio", name=group.name, exact=True).check()
-    phone.get_by_role("button", name="Gå til gruppen").click()
-    expect(phone.get_by_role("heading", level=1)).to_have_text(group.name)
+    phone = phone_in(new_page, base, workshop, group.name)
     phone.locator("#id_notes").click()
     phone.keyboard.type("Vi spørger juristen, før vi svarer borgeren.", delay=20)
 

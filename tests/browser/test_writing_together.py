@@ -10,7 +10,7 @@ import time
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.helpers import PHONE, axe_violations
+from tests.browser.helpers import axe_violations, phone_in
 from tests.factories import make_workshop
 from workshops import domain
 from workshops.models import Group, Phase, SharedText
@@ -33,15 +33,6 @@ def discussing(content, alice):
         domain.save_text(group, field, text=BASE, version=0)
     domain.set_phase(workshop, phase=Phase.DISCUSSION)
     return workshop, group
-
-
-def phone_in(new_page, live_server, workshop, group: Group):
-    page = new_page(PHONE)
-    page.goto(f"{live_server.url}/deltag/{workshop.join_code}/")
-    page.get_by_role("radio", name=group.name, exact=True).check()
-    page.get_by_role("button", name="Gå til gruppen").click()
-    expect(page.get_by_role("heading", level=1)).to_have_text(group.name)
-    return page
 
 
 def put_cursor(page, selector: str, where: str) -> None:
@@ -103,7 +94,7 @@ def test_three_phones_typing_at_start_middle_and_end_end_with_one_text(
     new_page, live_server, discussing, field, artifacts
 ):
     workshop, group = discussing
-    phones = [phone_in(new_page, live_server, workshop, group) for _ in range(3)]
+    phones = [phone_in(new_page, live_server.url, workshop, group.name) for _ in range(3)]
     words = {
         0: ["Anna1", "Anna2", "Anna3", "Anna4", "Anna5", "Anna6"],
         1: ["Bo1", "Bo2", "Bo3", "Bo4", "Bo5", "Bo6"],
@@ -132,7 +123,7 @@ def test_two_phones_typing_into_the_same_sentence_keep_every_word(
     new_page, live_server, discussing
 ):
     workshop, group = discussing
-    phones = [phone_in(new_page, live_server, workshop, group) for _ in range(2)]
+    phones = [phone_in(new_page, live_server.url, workshop, group.name) for _ in range(2)]
     for page in phones:
         put_cursor(page, "#id_notes", "end")
     words = {0: ["og", "ærlighed", "overfor", "borgerne"], 1: ["samt", "tavshedspligt", "altid"]}
@@ -146,7 +137,7 @@ def test_a_colleague_who_types_on_after_the_first_save_overwrites_nothing(
 ):
     """The first member saves; the second, page still open, types; and types more."""
     workshop, group = discussing
-    first, second = (phone_in(new_page, live_server, workshop, group) for _ in range(2))
+    first, second = (phone_in(new_page, live_server.url, workshop, group.name) for _ in range(2))
     put_cursor(first, "#id_notes", "end")
     first.keyboard.type(" Chefen bad om tallene.")
     expect(first.locator("form[data-shared-text=notes] [data-save-state]")).to_have_text("Gemt")
@@ -160,7 +151,7 @@ def test_a_colleague_who_types_on_after_the_first_save_overwrites_nothing(
 
 def test_text_typed_offline_is_saved_when_the_phone_is_back(new_page, live_server, discussing):
     workshop, group = discussing
-    writer, reader = (phone_in(new_page, live_server, workshop, group) for _ in range(2))
+    writer, reader = (phone_in(new_page, live_server.url, workshop, group.name) for _ in range(2))
     state = writer.locator("form[data-shared-text=notes] [data-save-state]")
     writer.context.set_offline(True)
     put_cursor(writer, "#id_notes", "end")
@@ -179,7 +170,7 @@ def test_a_reload_with_unsaved_text_warns_and_brings_the_text_back(
     new_page, live_server, discussing
 ):
     workshop, group = discussing
-    page = phone_in(new_page, live_server, workshop, group)
+    page = phone_in(new_page, live_server.url, workshop, group.name)
     # The saves do not get through, so the text is only in the page.
     page.route("**/noter/", lambda route: route.abort())
     put_cursor(page, "#id_notes", "end")
@@ -199,7 +190,7 @@ def test_remote_updates_are_announced_once_and_the_page_stays_accessible(
     new_page, live_server, discussing, axe_source
 ):
     workshop, group = discussing
-    writer, reader = (phone_in(new_page, live_server, workshop, group) for _ in range(2))
+    writer, reader = (phone_in(new_page, live_server.url, workshop, group.name) for _ in range(2))
     put_cursor(writer, "#id_notes", "end")
     writer.keyboard.type(" Første ændring.")
     announcer = reader.locator("form[data-shared-text=notes] [data-announcer]")
