@@ -2,7 +2,6 @@ from __future__ import annotations
 
 from django.urls import path
 
-from workshops.models import SharedText
 from workshops.views import facilitator, participant, records
 
 app_name = "workshops"
@@ -54,12 +53,13 @@ urlpatterns = [
     path(GROUP + "case/", participant.choose_case, name="choose-case"),
     path(GROUP + "eget-dilemma/", participant.write_own_dilemma, name="own-dilemma"),
     *(
-        path(GROUP + f"{segment}/", participant.save_text, {"field": field}, name=name)
-        for segment, field, name in (
-            ("noter", SharedText.NOTES, "save-notes"),
-            ("konklusion", SharedText.CONCLUSION, "save-conclusion"),
-            ("dilemma", SharedText.OWN_SITUATION, "save-own-situation"),
+        path(
+            GROUP + f"{segment}/",
+            participant.save_text,
+            {"field": field},
+            name=f"save-{field.value.replace('_', '-')}",
         )
+        for segment, field in participant.TEXTS_BY_SEGMENT.items()
     ),
     path(GROUP + "versioner/<str:segment>/", participant.revisions, name="revisions"),
     path(GROUP + "tag/", participant.tag_point, name="tag-point"),

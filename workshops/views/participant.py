@@ -91,6 +91,14 @@ def join_workshop(request: HttpRequest, code: str) -> HttpResponse:
     return render(request, "workshops/join_workshop.html", {"workshop": workshop, "form": form})
 
 
+# The shared texts as their addresses name them.
+TEXTS_BY_SEGMENT = {
+    "noter": SharedText.NOTES,
+    "konklusion": SharedText.CONCLUSION,
+    "dilemma": SharedText.OWN_SITUATION,
+}
+
+
 # The group page ------------------------------------------------------------------------------
 
 
@@ -333,14 +341,6 @@ def save_text(request: HttpRequest, member: Membership, field: str) -> HttpRespo
     if _wants_json(request):
         return JsonResponse({"text": saved.text, "version": saved.version, "merged": saved.merged})
     return redirect(member)
-
-
-# The shared texts as their revisions page names them.
-TEXTS_BY_SEGMENT = {
-    "noter": SharedText.NOTES,
-    "konklusion": SharedText.CONCLUSION,
-    "dilemma": SharedText.OWN_SITUATION,
-}
 
 
 @require_http_methods(["GET", "POST"])
