@@ -251,10 +251,6 @@ class Membership:
         return self.phase == Phase.CLOSED
 
     @property
-    def presence(self) -> str:
-        return f"{self.others_here}.{self.others_writing}"
-
-    @property
     def sees_own_tags(self) -> bool:
         """Members tag privately and have not yet revealed: each sees only their own tags."""
         return self.private_tagging and not self.revealed

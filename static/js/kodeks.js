@@ -7,6 +7,15 @@ document.addEventListener("htmx:configRequest", (event) => {
   }
 });
 
+// Every poll of a group page, changed or not, says who else is on it (percent-encoded).
+document.addEventListener("htmx:afterRequest", (event) => {
+  const presence = event.detail.xhr && event.detail.xhr.getResponseHeader("Kodeks-Presence");
+  const shown = document.getElementById("presence");
+  if (presence === null || !shown) return;
+  const sentence = decodeURIComponent(presence);
+  if (shown.textContent !== sentence) shown.textContent = sentence;
+});
+
 // Countdown timers: the server renders the end time; this shows the minutes left.
 function tickCountdowns() {
   for (const timer of document.querySelectorAll("[data-countdown]")) {

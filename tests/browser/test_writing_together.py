@@ -13,7 +13,7 @@ from playwright.sync_api import expect
 from tests.browser.helpers import axe_violations, phone_in
 from tests.factories import make_workshop
 from workshops import domain
-from workshops.models import Group, Phase, SharedText
+from workshops.models import Group, Participant, Phase, SharedText
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.browser, pytest.mark.slow]
 
@@ -205,3 +205,25 @@ def test_remote_updates_are_announced_once_and_the_page_stays_accessible(
     # Heard once: the next update within the minute says nothing new.
     expect(announcer).to_have_text("")
     assert axe_violations(reader, axe_source) == []
+
+
+def test_each_phone_sees_who_else_is_here_and_writing(new_page, live_server, discussing):
+    workshop, group = discussing
+    second = phone_in(new_page, live_server.url, workshop, group.name)
+    group_url = second.url
+    second.goto("about:blank")
+    Participant.objects.filter(group=group).update(seen_at=None)  # left long ago
+    first = phone_in(new_page, live_server.url, workshop, group.name)
+    presence = first.locator("#presence")
+    expect(presence).to_have_text("Kun dig på siden lige nu")
+    first.evaluate("window.liveShown = document.getElementById('live')")
+    second.goto(group_url)
+    expect(presence).to_have_text("Du og 1 anden i gruppen er på siden", timeout=AGREED_WITHIN)
+    # Told by unchanged polls: the live section, where a member may be typing, stayed put.
+    assert first.evaluate("window.liveShown === document.getElementById('live')")
+    put_cursor(second, "#id_notes", "end")
+    second.keyboard.type(" Et ord mere.")
+    expect(presence).to_have_text(
+        "Du og 1 anden i gruppen er på siden · 1 anden skriver", timeout=AGREED_WITHIN
+    )
+    expect(second.locator("#presence")).to_have_text("Du og 1 anden i gruppen er på siden")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+from urllib.parse import unquote
 
 import pytest
 from django.utils import timezone
@@ -18,8 +19,7 @@ def poll(member, group: Group):
 
 
 def presence_in(response) -> str:
-    html = response.content.decode()
-    return html.split('<p id="presence" hx-swap-oob="innerHTML">')[1].split("</p>")[0].strip()
+    return unquote(response["Kodeks-Presence"])
 
 
 @pytest.fixture
@@ -57,20 +57,24 @@ def test_others_who_just_saved_are_writing(mette, anders, group1):
     assert "skriver" not in presence_in(poll(mette, group1))
 
 
-def test_presence_is_part_of_the_polls_etag(mette, anders, group1):
-    etag = poll(mette, group1)["ETag"]
-    assert (
-        mette.get(
-            group1.get_absolute_url() + "?fase=intro", headers={**HTMX, "If-None-Match": etag}
-        ).status_code
-        == 304
-    )
+def test_an_unchanged_poll_still_tells_who_came(mette, anders, group1):
+    """Someone opening the page changes no one's live section: it is not fetched again."""
+    first = poll(mette, group1)
+    assert presence_in(first) == "Kun dig på siden lige nu"
+    assert 'id="presence"' not in first.content.decode()
     poll(anders, group1)
     response = mette.get(
-        group1.get_absolute_url() + "?fase=intro", headers={**HTMX, "If-None-Match": etag}
+        group1.get_absolute_url() + "?fase=intro",
+        headers={**HTMX, "If-None-Match": first["ETag"]},
     )
-    assert response.status_code == 200
-    assert "1 anden" in presence_in(response)
+    assert response.status_code == 304
+    assert presence_in(response) == "Du og 1 anden i gruppen er på siden"
+
+
+def test_presence_is_said_in_english_too(mette, anders, group1):
+    poll(anders, group1)
+    mette.cookies["django_language"] = "en"
+    assert presence_in(poll(mette, group1)) == "You and 1 other in the group are on the page"
 
 
 def test_a_page_says_it_is_open_at_most_every_ten_seconds(mette, group1, django_assert_num_queries):

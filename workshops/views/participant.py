@@ -10,11 +10,13 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from functools import wraps
+from urllib.parse import quote
 
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import condition, require_GET, require_http_methods, require_POST
 from django.views.decorators.vary import vary_on_headers
@@ -104,11 +106,10 @@ TEXTS_BY_SEGMENT = {
 
 def _live_etag(member: Membership, group_version: int, workshop_version: int, language: str) -> str:
     """The version of what a live section shows: its group's and its workshop's (phase,
-    timer), so other groups' work leaves it alone, and who else is on the page."""
+    timer), so other groups' work leaves it alone."""
     # While members tag privately, each sees their own tags: their page is theirs alone.
     own = f".p{member.participant_id}" if member.sees_own_tags else ""
-    versions = f"{group_version}.{workshop_version}.{member.presence}.{language}"
-    return f'"g{member.group_id}.{versions}{own}"'
+    return f'"g{member.group_id}.{group_version}.{workshop_version}.{language}{own}"'
 
 
 def _group_etag(request: HttpRequest, member: Membership) -> str | None:
@@ -159,7 +160,6 @@ def _live_context(request: HttpRequest, group: Group, member: Membership) -> dic
         "tagging_progress": progress,
         "editable": not workshop.is_closed,
         "texts": texts,
-        "presence": {"here": member.others_here, "writing": member.others_writing},
         # For the page's script, which merges each new text into what the member types.
         "texts_json": json.dumps(texts),
     }
@@ -171,6 +171,7 @@ def _group_context(request: HttpRequest, group: Group, member: Membership) -> di
     workshop = group.workshop
     shown = group.dilemma_key
     context.update(
+        presence=_presence(member),
         own_form=OwnDilemmaForm(initial={"shown": shown}),
         case_form=None,
         text_error=None,
@@ -210,14 +211,43 @@ def _page_is_stale(request: HttpRequest, member: Membership) -> bool:
     return any(request.GET.get(name) not in {None, value} for name, value in shown.items())
 
 
+# Every poll's answer, unchanged (304) or not, says who else is on the page in this header,
+# which the page shows. Kept out of the live section, a member coming or going or starting and
+# stopping to write does not make every phone of the group fetch and render it anew.
+PRESENCE_HEADER = "Kodeks-Presence"
+
+
+def _presence(member: Membership) -> str:
+    """Who else of the member's group is on the page and writing: counts only, no names."""
+    if member.others_here:
+        sentence = ngettext(
+            "Du og %(counter)s anden i gruppen er på siden",
+            "Du og %(counter)s andre i gruppen er på siden",
+            member.others_here,
+        ) % {"counter": member.others_here}
+    else:
+        sentence = _("Kun dig på siden lige nu")
+    if member.others_writing:
+        writing = ngettext(
+            "%(counter)s anden skriver", "%(counter)s andre skriver", member.others_writing
+        ) % {"counter": member.others_writing}
+        sentence = f"{sentence} · {writing}"
+    return sentence
+
+
 def _says_it_is_here(view: Callable) -> Callable:
-    """The member's page is open: counted among those on it, at most every few seconds."""
+    """The member's page is open: counted among those on it, at most every few seconds; and
+    a poll is told who else is."""
 
     @wraps(view)
-    def wrapper(request: HttpRequest, member: Membership, **kwargs) -> HttpResponse:
+    def wrapper(request: HtmxHttpRequest, member: Membership, **kwargs) -> HttpResponse:
         if member.seen_long_ago:
             domain.mark_seen(member.participant_id)
-        return view(request, member, **kwargs)
+        response = view(request, member, **kwargs)
+        if request.htmx:
+            # Percent-encoded: a header carries no "å" safely.
+            response[PRESENCE_HEADER] = quote(_presence(member))
+        return response
 
     return wrapper
 
@@ -236,11 +266,13 @@ def group_page(request: HtmxHttpRequest, member: Membership) -> HttpResponse:
     template_name = "workshops/group.html" + ("#live" if request.htmx else "")
     build = _live_context if request.htmx else _group_context
     # Everything the page shows: its group and workshop, the visitor's own tags while the
-    # members tag privately, the language, and who is signed in (the header names them).
+    # members tag privately, the language, who is signed in (the header names them) and, on
+    # the whole page, who else is on it.
     own = member.participant_id if member.sees_own_tags else ""
+    presence = "" if request.htmx else _presence(member)
     key = (
         f"group:{member.group_id}:{member.group_version}.{member.workshop_version}:{own}:"
-        f"{member.presence}:{request.LANGUAGE_CODE}:{request.user.pk}"
+        f"{request.LANGUAGE_CODE}:{request.user.pk}:{presence}"
     )
     return render_shared(
         request,
