@@ -407,8 +407,9 @@ def run_users(plan: dict, phase: str, users: int, arguments: argparse.Namespace)
         Phone.fixed_count, PollingDashboard.fixed_count = arguments.phones, DASHBOARDS
         users = arguments.phones + DASHBOARDS
     runner.start(users, spawn_rate=users)
-    # Realistic phones start within their first poll interval, each at a moment of its own.
-    gevent.sleep(POLL_SECONDS if phase == "realistic" else arguments.warmup)
+    # Realistic phones start within their first poll interval, each at a moment of its own,
+    # and open their group page: measured from the first interval, or once they all have.
+    gevent.sleep(max(POLL_SECONDS, arguments.warmup) if phase == "realistic" else arguments.warmup)
     recorder.start()
     gevent.sleep(arguments.seconds)
     recorder.stop()
