@@ -100,13 +100,9 @@ def gunicorn(env: dict, *, workers: int = 1, threads: int = 4) -> Iterator[Gunic
             f"127.0.0.1:{port}",
             "--workers",
             str(workers),
-            "--worker-class",
-            "gthread",
             "--threads",
             str(threads),
-            # A socket per worker: the kernel spreads connections evenly instead of the
-            # first worker to wake taking most of a burst of new ones.
-            "--reuse-port",
+            # The rest as in production: gunicorn.conf.py, found in the project's folder.
         ],
         cwd=ROOT,
         env=env,
