@@ -68,6 +68,44 @@ def test_start_page_lists_running_upcoming_and_closed(client, alice, workshop, c
     assert closed.title in closed_section
 
 
+def section(html: str, key: str) -> str:
+    return html.split(f'id="{key}-heading"')[1].split("</section>")[0]
+
+
+def test_held_workshops_are_listed_latest_first_a_page_at_a_time(client, alice, content):
+    first_day = datetime.date(2025, 1, 6)
+    for week in range(25):
+        held = make_workshop(
+            alice, title=f"Hold {week:02}", date=first_day + datetime.timedelta(weeks=week)
+        )
+        domain.set_phase(held, phase=Phase.CLOSED)
+    client.force_login(alice)
+    html = client.get(reverse("workshops:list")).content.decode()
+    closed = section(html, "closed")
+    titles = [f"Hold {week:02}" for week in range(25)]
+    assert [title for title in titles if title in closed] == titles[5:]
+    assert closed.index("Hold 24") < closed.index("Hold 23") < closed.index("Hold 05")
+    assert "Side 1 af 2" in closed
+    assert 'href="?side=2#closed-heading" rel="next">Ældre' in closed
+    older = section(client.get(reverse("workshops:list") + "?side=2").content.decode(), "closed")
+    assert [title for title in titles if title in older] == titles[:5]
+    assert 'rel="prev">Nyere' in older
+    # Any other page asked for gives a page that exists, never an error.
+    for side in ("abc", "-1", "99999999999999999999"):
+        response = client.get(reverse("workshops:list"), {"side": side})
+        assert response.status_code == 200
+        assert "Hold" in section(response.content.decode(), "closed")
+
+
+def test_upcoming_workshops_are_listed_soonest_first(client, alice, content):
+    today = datetime.date.today()
+    later = make_workshop(alice, title="Om en måned", date=today + datetime.timedelta(days=30))
+    sooner = make_workshop(alice, title="Om en uge", date=today + datetime.timedelta(days=7))
+    client.force_login(alice)
+    upcoming = section(client.get(reverse("workshops:list")).content.decode(), "upcoming")
+    assert upcoming.index(sooner.title) < upcoming.index(later.title)
+
+
 @pytest.mark.parametrize(
     ("format", "groups", "own_dilemmas"),
     [(Format.ONBOARDING, 4, False), (Format.SPARRING, 2, True), (Format.CUSTOM, 3, False)],

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import defaultdict
 
 import segno
+from django.core.paginator import Paginator
 from django.db.models import Count, F
 from django.db.models.functions import Length
 from django.http import HttpRequest, HttpResponse
@@ -25,6 +26,8 @@ from workshops.forms import PhaseForm, PlenaryForm, TimerForm, WorkshopForm
 from workshops.models import Format, Group, Phase, Workshop
 from workshops.views.access import facilitator_required, get_workshop_for_facilitator
 
+CLOSED_PER_PAGE = 20
+
 
 @require_GET
 @facilitator_required
@@ -35,14 +38,17 @@ def workshop_list(request: HttpRequest) -> HttpResponse:
         .annotate(group_count=Count("groups", distinct=True))
     )
     today = timezone.localdate()
+    open_workshops = workshops.open()
+    # Held workshops pile up over the years: the latest first, a page at a time.
+    closed = Paginator(workshops.closed().order_by("-date", "-closed_at"), CLOSED_PER_PAGE)
+    closed_page = closed.get_page(request.GET.get("side"))
     sections = {
-        "running": [w for w in workshops if not w.is_closed and w.date <= today],
-        "upcoming": [w for w in workshops if not w.is_closed and w.date > today],
-        "closed": [w for w in workshops if w.is_closed],
+        "running": open_workshops.filter(date__lte=today),
+        "upcoming": open_workshops.filter(date__gt=today).order_by("date", "created_at"),
+        "closed": closed_page,
     }
-    return render(
-        request, "workshops/workshop_list.html", {"sections": sections, "formats": Format}
-    )
+    context = {"sections": sections, "closed_page": closed_page, "formats": Format}
+    return render(request, "workshops/workshop_list.html", context)
 
 
 @require_http_methods(["GET", "POST"])
