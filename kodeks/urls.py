@@ -6,7 +6,6 @@ from django.urls import include, path
 from django.views.i18n import set_language
 
 from kodeks import views
-from kodeks.forms import ThrottledAuthenticationForm
 
 codex_patterns = (
     [
@@ -22,15 +21,7 @@ urlpatterns = [
     path("kodeks/", include(codex_patterns)),
     path("cases/", include("cases.urls")),
     path("", include("workshops.urls")),
-    path(
-        "login/",
-        auth_views.LoginView.as_view(
-            template_name="registration/login.html",
-            authentication_form=ThrottledAuthenticationForm,
-            redirect_authenticated_user=True,
-        ),
-        name="login",
-    ),
+    path("login/", views.StaffLoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("sprog/", set_language, name="set_language"),
     path("tilgaengelighed/", views.accessibility, name="accessibility"),

@@ -1,16 +1,36 @@
 from __future__ import annotations
 
+from django.conf import settings
+from django.contrib.auth.views import LoginView
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, render, resolve_url
 from django.views.decorators.http import require_GET
 from django_htmx.middleware import HtmxDetails
 
 from cases.models import Case
-from kodeks.models import Codex, Point
+from kodeks.forms import ThrottledAuthenticationForm
+from kodeks.models import Codex, Point, User
 
 
 class HtmxHttpRequest(HttpRequest):
     htmx: HtmxDetails
+
+
+# Where each role works, and lands after logging in unless the login was asked for elsewhere.
+STARTS = {
+    User.Role.FACILITATOR: "workshops:list",
+    User.Role.ADMIN: "workshops:list",
+    User.Role.HR: "workshops:report",
+}
+
+
+class StaffLoginView(LoginView):
+    template_name = "registration/login.html"
+    authentication_form = ThrottledAuthenticationForm
+    redirect_authenticated_user = True
+
+    def get_default_redirect_url(self) -> str:
+        return resolve_url(STARTS.get(self.request.user.role, settings.LOGIN_REDIRECT_URL))
 
 
 def visitor_organisation(request: HttpRequest):

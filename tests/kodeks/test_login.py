@@ -61,3 +61,20 @@ def test_behind_a_proxy_the_forwarded_address_counts(rf, settings):
     bogus = rf.get("/", REMOTE_ADDR="10.0.0.254", HTTP_X_FORWARDED_FOR="ikke-en-adresse")
     settings.KODEKS_TRUSTED_PROXIES = 1
     assert client_address(bogus) == "10.0.0.254"
+
+
+def test_staff_land_where_their_role_works(client, alice, hanne):
+    assert attempt(client, "alice", "alice-password")["Location"] == "/workshops/"
+    client.logout()
+    assert attempt(client, "hanne", "hanne-password")["Location"] == "/rapporter/"
+    # Logged in already, the login page sends them on the same way.
+    assert client.get("/login/")["Location"] == "/rapporter/"
+
+
+def test_a_login_asked_for_by_a_page_returns_to_it(client, alice, workshop):
+    response = client.post(
+        f"/login/?next=/workshops/{workshop.pk}/",
+        {"username": "alice", "password": "alice-password"},
+        REMOTE_ADDR="10.0.0.1",
+    )
+    assert response["Location"] == f"/workshops/{workshop.pk}/"
