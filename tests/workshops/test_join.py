@@ -43,6 +43,25 @@ def test_typed_code_leads_to_the_workshop(client, workshop):
     assert response["Location"] == f"/deltag/{workshop.join_code}/"
 
 
+@pytest.mark.parametrize("shown", ["display_code", "lower", "lower_display"])
+def test_the_join_link_takes_the_code_as_shown(client, workshop, shown):
+    address = {
+        "display_code": workshop.display_code,
+        "lower": workshop.join_code.lower(),
+        "lower_display": workshop.display_code.lower(),
+    }[shown]
+    response = client.get(f"/deltag/{address}/")
+    assert response.status_code == 302
+    assert response["Location"] == f"/deltag/{workshop.join_code}/"
+    assert "Gruppe 1" in client.get(response["Location"]).content.decode()
+
+
+@pytest.mark.parametrize("address", ["/deltag/zz-zz/", "/deltag/----/", "/deltag/%20/"])
+def test_a_join_link_with_no_workshop_behind_it_is_not_found(client, workshop, address):
+    response = client.get(address, follow=True)
+    assert response.status_code == 404
+
+
 def test_participant_picks_a_group_without_an_account(client, workshop, group2):
     html = client.get(f"/deltag/{workshop.join_code}/").content.decode()
     assert "Gruppe 1" in html and "Gruppe 2" in html

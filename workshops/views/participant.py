@@ -38,7 +38,14 @@ from workshops.forms import (
     TagForm,
     TagStepForm,
 )
-from workshops.models import Group, Membership, Participant, SharedText, Workshop
+from workshops.models import (
+    Group,
+    Membership,
+    Participant,
+    SharedText,
+    Workshop,
+    normalise_join_code,
+)
 from workshops.views.access import (
     get_group,
     member_required,
@@ -76,6 +83,10 @@ def join(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def join_workshop(request: HttpRequest, code: str) -> HttpResponse:
+    # The code as the facilitator shows it ("6B61-K5BR") or typed in lower case.
+    canonical = normalise_join_code(code)
+    if canonical and canonical != code:
+        return redirect("workshops:join-workshop", code=canonical)
     workshop = get_object_or_404(Workshop.objects.open(), join_code=code)
     participant = participant_in(request, workshop)
     if participant is not None and participant.group_id:
