@@ -355,16 +355,28 @@ def mark_done(group: Group, *, done: bool) -> None:
 
 @transaction.atomic
 def set_phase(workshop: Workshop, *, phase: str) -> None:
-    changes = {"phase": phase}
+    # A timer belongs to the phase it was set in: the next one starts without it.
+    changes = {"phase": phase, "timer_ends_at": None}
     if phase == Phase.CLOSED:
-        changes.update(closed_at=timezone.now(), timer_ends_at=None)
+        changes.update(closed_at=timezone.now())
     _workshop_changed(workshop, **changes)
 
 
 @transaction.atomic
-def set_timer(workshop: Workshop, *, minutes: int) -> None:
-    ends_at = timezone.now() + datetime.timedelta(minutes=minutes) if minutes else None
+def set_timer(workshop: Workshop, *, minutes: int | None) -> None:
+    """The timer runs out in `minutes`; None stops it."""
+    ends_at = None if minutes is None else timezone.now() + datetime.timedelta(minutes=minutes)
     _workshop_changed(workshop, timer_ends_at=ends_at)
+
+
+@transaction.atomic
+def extend_timer(workshop: Workshop, *, minutes: int) -> None:
+    """`minutes` more on the running timer, or from now if it has run out or never ran."""
+    now = timezone.now()
+    ends_at = (
+        workshop.timer_ends_at if workshop.timer_ends_at and workshop.timer_ends_at > now else now
+    )
+    _workshop_changed(workshop, timer_ends_at=ends_at + datetime.timedelta(minutes=minutes))
 
 
 def same_case_elsewhere(group: Group) -> Counter:

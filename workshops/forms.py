@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django import forms
 from django.utils import timezone
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from cases.models import Case
@@ -249,8 +250,36 @@ class PhaseForm(forms.Form):
     phase = forms.ChoiceField(choices=Phase.choices)
 
 
+TIMER_MINUTES = (1, 180)
+
+
 class TimerForm(forms.Form):
-    minutes = forms.IntegerField(label=_("Minutter"), min_value=0, max_value=240)
+    """Start the timer, give it five minutes more, or stop it."""
+
+    START, MORE, STOP = "start", "more", "stop"
+
+    action = forms.ChoiceField(choices=[(START, START), (MORE, MORE), (STOP, STOP)], initial=START)
+    minutes = forms.IntegerField(
+        label=_("Timer (minutter)"),
+        required=False,
+        initial=15,
+        min_value=TIMER_MINUTES[0],
+        max_value=TIMER_MINUTES[1],
+        error_messages=dict.fromkeys(
+            ("invalid", "min_value", "max_value"),
+            format_lazy(
+                _("Vælg mellem {lowest} og {highest} minutter."),
+                lowest=TIMER_MINUTES[0],
+                highest=TIMER_MINUTES[1],
+            ),
+        ),
+    )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("action") == self.START and data.get("minutes") is None and not self.errors:
+            self.add_error("minutes", self.fields["minutes"].error_messages["invalid"])
+        return data
 
 
 class PlenaryForm(forms.Form):

@@ -16,12 +16,25 @@ document.addEventListener("htmx:afterRequest", (event) => {
   if (shown.textContent !== sentence) shown.textContent = sentence;
 });
 
-// Countdown timers: the server renders the end time; this shows the minutes left.
+// Countdown timers: the server renders the end time; this shows the minutes left, and when
+// they have run out says so, once to screen readers.
+const announcedTimers = new Set();
 function tickCountdowns() {
   for (const timer of document.querySelectorAll("[data-countdown]")) {
-    const seconds = Math.max(0, Math.round((Date.parse(timer.dataset.countdown) - Date.now()) / 1000));
-    timer.textContent = `${Math.floor(seconds / 60)}:${String(seconds % 60).padStart(2, "0")}`;
-    timer.classList.toggle("expired", seconds === 0);
+    const endsAt = timer.dataset.countdown;
+    const seconds = Math.max(0, Math.round((Date.parse(endsAt) - Date.now()) / 1000));
+    if (seconds > 0) {
+      timer.textContent = `${Math.floor(seconds / 60)}:${String(seconds % 60).padStart(2, "0")}`;
+      continue;
+    }
+    const box = timer.closest(".timer");
+    box.classList.add("expired");
+    box.textContent = box.dataset.expired;
+    const announcer = document.getElementById("timer-announcer");
+    if (announcer && !announcedTimers.has(endsAt)) {
+      announcedTimers.add(endsAt);
+      announcer.textContent = box.dataset.expired;
+    }
   }
 }
 setInterval(tickCountdowns, 1000);

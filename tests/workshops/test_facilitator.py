@@ -282,7 +282,7 @@ def test_dashboard_queries_are_the_same_for_2_and_20_groups(
 def test_phase_and_timer(client, alice, workshop):
     client.force_login(alice)
     client.post(reverse("workshops:change-phase", args=[workshop.pk]), {"phase": Phase.DISCUSSION})
-    client.post(reverse("workshops:start-timer", args=[workshop.pk]), {"minutes": 10})
+    timer(client, workshop, action="start", minutes="10")
     workshop.refresh_from_db()
     assert workshop.phase == Phase.DISCUSSION
     remaining = workshop.timer_ends_at - datetime.datetime.now(datetime.UTC)
@@ -291,7 +291,66 @@ def test_phase_and_timer(client, alice, workshop):
     assert "data-countdown=" in html
 
 
-@pytest.mark.parametrize("data", [{"phase": "bogus"}, {}, {"minutes": "-5"}, {"minutes": "x"}])
+TIMER_ERROR = "Vælg mellem 1 og 180 minutter."
+
+
+def timer(client, workshop, **data):
+    return client.post(reverse("workshops:start-timer", args=[workshop.pk]), data)
+
+
+def left(workshop) -> datetime.timedelta:
+    workshop.refresh_from_db()
+    return workshop.timer_ends_at - datetime.datetime.now(datetime.UTC)
+
+
+@pytest.mark.parametrize("minutes", ["0", "181", "500", "x", "", "99999999999999999999"])
+def test_a_timer_outside_1_to_180_minutes_is_refused_with_what_was_typed(
+    client, alice, workshop, minutes
+):
+    client.force_login(alice)
+    response = timer(client, workshop, action="start", minutes=minutes)
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert f'<p class="field-error" id="timer-minutes_error">{TIMER_ERROR}</p>' in html
+    assert 'aria-describedby="timer-minutes_error"' in html
+    assert f'value="{minutes}"' in html
+    workshop.refresh_from_db()
+    assert workshop.timer_ends_at is None
+
+
+def test_the_timer_gets_five_minutes_more_and_stops(client, alice, workshop):
+    client.force_login(alice)
+    timer(client, workshop, action="more")  # none running: five from now
+    assert datetime.timedelta(minutes=4) < left(workshop) <= datetime.timedelta(minutes=5)
+    timer(client, workshop, action="start", minutes="10")
+    html = client.get(workshop.get_absolute_url()).content.decode()
+    assert "+5 min" in html and "Stop timer" in html
+    timer(client, workshop, action="more")
+    assert datetime.timedelta(minutes=14) < left(workshop) <= datetime.timedelta(minutes=15)
+    timer(client, workshop, action="stop")
+    workshop.refresh_from_db()
+    assert workshop.timer_ends_at is None
+    assert "+5 min" not in client.get(workshop.get_absolute_url()).content.decode()
+
+
+def test_an_expired_timer_is_gone_in_the_next_phase(client, alice, workshop):
+    client.force_login(alice)
+    timer(client, workshop, action="start", minutes="1")
+    client.post(reverse("workshops:change-phase", args=[workshop.pk]), {"phase": Phase.PLENARY})
+    workshop.refresh_from_db()
+    assert workshop.timer_ends_at is None
+
+
+def test_the_timer_error_is_in_english_too(client, alice, workshop):
+    client.force_login(alice)
+    client.cookies["django_language"] = "en"
+    html = timer(client, workshop, action="start", minutes="500").content.decode()
+    assert "Choose between 1 and 180 minutes." in html
+
+
+@pytest.mark.parametrize(
+    "data", [{"phase": "bogus"}, {}, {"minutes": "-5"}, {"minutes": "x"}, {"action": "x"}]
+)
 def test_bad_control_input_changes_nothing(client, alice, workshop, data):
     client.force_login(alice)
     client.post(reverse("workshops:change-phase", args=[workshop.pk]), data)

@@ -27,6 +27,7 @@ from workshops.models import Format, Group, Phase, Workshop
 from workshops.views.access import facilitator_required, get_workshop_for_facilitator
 
 CLOSED_PER_PAGE = 20
+TIMER_EXTRA_MINUTES = 5
 
 
 @require_GET
@@ -136,6 +137,7 @@ def _dashboard_context(request: HttpRequest, pk: int) -> dict:
         "etag": _live_etag(request, pk, version),
         "phases": Phase,
         "participant_count": sum(group.member_count for group in groups),
+        "timer_form": TimerForm(auto_id="timer-%s"),
     }
 
 
@@ -178,9 +180,18 @@ def close_workshop(request: HttpRequest, pk: int) -> HttpResponse:
 @facilitator_required
 def start_timer(request: HttpRequest, pk: int) -> HttpResponse:
     workshop = get_workshop_for_facilitator(request, pk)
-    form = TimerForm(request.POST)
-    if form.is_valid() and not workshop.is_closed:
-        domain.set_timer(workshop, minutes=form.cleaned_data["minutes"])
+    form = TimerForm(request.POST, auto_id="timer-%s")
+    if not form.is_valid():
+        # The dashboard again, saying what is wrong, with what was typed.
+        context = {**_dashboard_context(request, pk), "timer_form": form}
+        return render(request, "workshops/dashboard.html", context, status=400)
+    if not workshop.is_closed:
+        action = form.cleaned_data["action"]
+        if action == TimerForm.MORE:
+            domain.extend_timer(workshop, minutes=TIMER_EXTRA_MINUTES)
+        else:
+            minutes = form.cleaned_data["minutes"] if action == TimerForm.START else None
+            domain.set_timer(workshop, minutes=minutes)
     return redirect(workshop)
 
 
