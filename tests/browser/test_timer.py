@@ -18,7 +18,9 @@ from workshops.models import Phase, Workshop
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.browser, pytest.mark.slow]
 
 
-def test_the_timer_runs_out_on_the_phone_and_on_the_projector(new_page, live_server, alice):
+def test_the_timer_runs_out_on_the_phone_and_on_the_projector(
+    new_page, live_server, alice, artifacts
+):
     workshop = make_workshop(alice)
     domain.set_phase(workshop, phase=Phase.DISCUSSION)
     base = live_server.url
@@ -40,6 +42,8 @@ def test_the_timer_runs_out_on_the_phone_and_on_the_projector(new_page, live_ser
     for page in (phone, facilitator):
         expect(page.locator(".timer")).to_have_text("Tiden er gået", timeout=LIVE_TIMEOUT + 3_000)
         expect(page.locator("#timer-announcer")).to_have_text("Tiden er gået")
+    phone.screenshot(path=artifacts / "timer-run-out-phone.png")
+    facilitator.screenshot(path=artifacts / "timer-run-out-projector.png")
     # Polls that bring the same run-out timer again do not say it again.
     phone.evaluate("document.getElementById('timer-announcer').textContent = ''")
     phone.wait_for_timeout(4_000)
