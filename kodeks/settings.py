@@ -217,6 +217,7 @@ KODEKS_NOTES_RETENTION_DAYS = env_int("KODEKS_NOTES_RETENTION_DAYS", default=90)
 
 LANGUAGE_CODE = "da"
 LANGUAGES = [("da", "Dansk"), ("en", "English")]
+FORMAT_MODULE_PATH = ["kodeks.formats"]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Europe/Copenhagen"
 USE_I18N = True

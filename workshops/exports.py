@@ -7,6 +7,7 @@ sits in memory as a whole.
 from __future__ import annotations
 
 import csv
+import datetime
 import io
 import tempfile
 from collections.abc import Iterable, Iterator
@@ -15,6 +16,7 @@ from xml.sax.saxutils import escape
 
 import reportlab
 from django.http import FileResponse, HttpResponse, StreamingHttpResponse
+from django.utils.formats import date_format
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
@@ -51,6 +53,7 @@ CSV_DELIMITER = ";"
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+XLSX_DATE = "dd-mm-yyyy"  # as Danish Excel shows dates
 
 
 def _yes_no(value: bool) -> str:
@@ -105,6 +108,8 @@ def _xlsx_row(sheet, row: Row, *, bold: bool = False) -> list[WriteOnlyCell]:
         cell = WriteOnlyCell(sheet, value=value)
         if isinstance(value, str):
             cell.data_type = "s"  # never a formula, whatever the text starts with
+        elif isinstance(value, datetime.date):
+            cell.number_format = XLSX_DATE  # a date Excel sorts and filters as one
         if bold:
             cell.font = Font(bold=True)
         cells.append(cell)
@@ -141,7 +146,7 @@ def summary_overview(summary: WorkshopSummary) -> list[Row]:
         [_("Felt"), _("Værdi")],
         [_("Titel"), workshop.title],
         [_("Format"), workshop.get_format_display()],
-        [_("Dato"), workshop.date.isoformat()],
+        [_("Dato"), workshop.date],
         [_("Facilitator"), _facilitator_name(workshop)],
         [_("Serie"), str(workshop.series or "")],
         [_("Tags mod"), workshop.codex.title],
@@ -298,6 +303,8 @@ def summary_pdf(summary: WorkshopSummary) -> HttpResponse:
     for label, value in summary_overview(summary)[2:]:
         if value == "":
             continue
+        if isinstance(value, datetime.date):
+            value = date_format(value)
         story.append(_labelled(label, str(value), styles))
     legend = ", ".join(_point_heading(point) for point in summary.points)
     story += [
@@ -401,7 +408,7 @@ def report_row_values(groups: Iterable[Group]) -> Iterator[Row]:
         workshop = group.workshop
         yield [
             workshop.pk,
-            workshop.date.isoformat(),
+            workshop.date,
             workshop.get_format_display(),
             str(workshop.series or ""),
             workshop.title,

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import csv
+import datetime
 import io
 
 import pytest
@@ -232,3 +233,38 @@ def test_hr_cannot_open_running_group_pages(client, hanne, workshop, group1, met
     assert response.status_code == 404
     group1.refresh_from_db()
     assert group1.notes == ""
+
+
+@pytest.fixture
+def on_first_december(held):
+    held.date = datetime.date(2026, 12, 1)
+    held.save(update_fields=["date"])
+    return held
+
+
+@pytest.mark.parametrize(
+    ("language", "written"), [("da", "1. december 2026"), ("en", "1 December 2026")]
+)
+def test_dates_are_written_as_each_language_writes_them(
+    client, alice, on_first_december, language, written
+):
+    client.force_login(alice)
+    client.cookies["django_language"] = language
+    for url in (
+        on_first_december.get_absolute_url(),
+        "/workshops/",
+        f"{summary_urls(on_first_december)[0]}",
+    ):
+        assert written in client.get(url).content.decode(), url
+    pdf = client.get(f"/workshops/{on_first_december.pk}/opsummering.pdf")
+    assert written in PdfReader(io.BytesIO(pdf.content)).pages[0].extract_text()
+
+
+def test_spreadsheets_get_dates_a_spreadsheet_can_sort(client, alice, on_first_december):
+    client.force_login(alice)
+    response = client.get(f"/workshops/{on_first_december.pk}/opsummering.xlsx")
+    overview = load_workbook(io.BytesIO(body(response)))["Overblik"]
+    [date_cell] = [row[1] for row in overview.iter_rows(min_row=2) if row[0].value == "Dato"]
+    assert date_cell.is_date
+    assert date_cell.value.date() == datetime.date(2026, 12, 1)
+    assert date_cell.number_format == "dd-mm-yyyy"
