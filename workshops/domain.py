@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import uuid
 from collections import Counter
 from dataclasses import dataclass
 
@@ -61,6 +62,7 @@ def create_workshop(
     private_tagging: bool = False,
     focus_point: Point | None = None,
     series_name: str = "",
+    submission: uuid.UUID | None = None,
 ) -> Workshop:
     defaults = FORMAT_DEFAULTS[Format(format)]
     codex = focus_point.codex if focus_point else Codex.objects.get(slug=defaults.codex_slug)
@@ -80,6 +82,7 @@ def create_workshop(
         focus_point=focus_point,
         own_dilemmas=own_dilemmas,
         private_tagging=private_tagging,
+        submission=submission,
     )
     workshop.pool.set(pool)
     Group.objects.bulk_create(

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import uuid
+
 from django import forms
 from django.utils import timezone
 from django.utils.text import format_lazy
@@ -76,6 +78,8 @@ class WorkshopForm(forms.Form):
     private_tagging = forms.BooleanField(
         label=_("Hver deltager tagger først for sig selv"), required=False
     )
+    # A new one with every blank form; see Workshop.submission.
+    submission = forms.UUIDField(required=False, initial=uuid.uuid4, widget=forms.HiddenInput)
     series_name = forms.CharField(
         label=_("Serie (valgfri)"),
         max_length=200,

@@ -140,6 +140,9 @@ class Workshop(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     closed_at = models.DateTimeField(null=True, blank=True)
     notes_purged_at = models.DateTimeField(null=True, blank=True)
+    # The set-up form's submission that created it: the same form sent twice (a double click,
+    # a reload) finds this workshop instead of creating another.
+    submission = models.UUIDField(null=True, blank=True, unique=True, editable=False)
     # One more with every change to the workshop itself (phase, timer, groups, closing); a
     # change in a group counts in the group's own version. The live views' ETags are built
     # from versions, never from clocks.

@@ -211,3 +211,29 @@ def test_the_browser_reports_what_the_csp_blocks(page, live_server, content):
     assert page.evaluate("window.injected") is None
     expect(page.locator("body")).to_be_visible()
     assert any("Content Security Policy" in text for text in errors), errors
+
+
+def test_the_form_sent_twice_at_once_makes_one_workshop(new_page, live_server, alice, content):
+    """What a double click or an impatient second tap sends: the same form twice, the second
+    before the first is answered."""
+    facilitator = new_page(LAPTOP)
+    log_in(facilitator, live_server.url, "alice", "alice-password")
+    facilitator.goto(f"{live_server.url}/workshops/ny/?format=onboarding")
+    facilitator.get_by_label("Titel", exact=True).fill("Dobbeltklik")
+    duties = facilitator.get_by_role("group", name="Cases fra pligterne")
+    duties.get_by_label("1. Lovlighed", exact=True).check()
+    landed = facilitator.evaluate(
+        """async () => {
+            const form = document.querySelector("form.stacked-form");
+            const send = () => fetch(form.action || location.href, {
+                method: "POST", body: new FormData(form), redirect: "follow",
+            });
+            const answers = await Promise.all([send(), send()]);
+            return answers.map(answer => new URL(answer.url).pathname);
+        }"""
+    )
+    workshop = Workshop.objects.get(title="Dobbeltklik")
+    assert landed == [workshop.get_absolute_url()] * 2
+    facilitator.get_by_role("button", name="Opret workshop").click()
+    facilitator.wait_for_url(re.compile(r"/workshops/\d+/$"))
+    assert Workshop.objects.filter(title="Dobbeltklik").count() == 1

@@ -1,8 +1,10 @@
 from __future__ import annotations
 
 import datetime
+from unittest import mock
 
 import pytest
+from django.db.models import QuerySet
 from django.test import Client
 from django.urls import reverse
 
@@ -135,6 +137,55 @@ def test_onboarding_workshop_is_created_with_the_cases_of_chosen_duties(client, 
     assert workshop.codex.slug == Codex.DUTIES
     assert [g.name for g in workshop.groups.all()] == ["Blå", "Grøn", "Rød"]
     assert sorted(workshop.pool.values_list("number", flat=True)) == [1, 2, 3, 4, 27, 28, 29]
+
+
+def onboarding_form(client) -> dict:
+    """The blank onboarding form's fields as the browser would send them."""
+    html = client.get(reverse("workshops:create") + "?format=onboarding").content.decode()
+    submission = html.split('name="submission" value="')[1].split('"')[0]
+    duty_one = Point.objects.get_by_natural_key(Codex.DUTIES, 1)
+    return {
+        "title": "Intro for nye",
+        "date": "2026-12-01",
+        "group_names": "Blå\nGrøn",
+        "pool_duties": [duty_one.pk],
+        "submission": submission,
+    }
+
+
+def test_a_form_sent_twice_creates_one_workshop(client, alice, content):
+    client.force_login(alice)
+    data = onboarding_form(client)
+    url = reverse("workshops:create") + "?format=onboarding"
+    first, second = client.post(url, data), client.post(url, data)
+    workshop = Workshop.objects.get(title="Intro for nye")
+    assert first["Location"] == second["Location"] == workshop.get_absolute_url()
+    # Each blank form is a new submission, so a second workshop is a second form away.
+    client.post(url, onboarding_form(client))
+    assert Workshop.objects.filter(title="Intro for nye").count() == 2
+
+
+def test_a_form_sent_twice_at_once_creates_one_workshop(client, alice, content):
+    """The second request looked before the first had committed; the database says no."""
+    client.force_login(alice)
+    data = onboarding_form(client)
+    url = reverse("workshops:create") + "?format=onboarding"
+    client.post(url, data)
+    with mock.patch.object(QuerySet, "first", return_value=None):
+        response = client.post(url, data)
+    workshop = Workshop.objects.get(title="Intro for nye")
+    assert response["Location"] == workshop.get_absolute_url()
+
+
+def test_another_organisations_submission_creates_nothing_there(client, alice, charlie, content):
+    client.force_login(alice)
+    data = onboarding_form(client)
+    url = reverse("workshops:create") + "?format=onboarding"
+    client.post(url, data)
+    client.force_login(charlie)
+    response = client.post(url, data)
+    assert response.status_code == 404
+    assert not Workshop.objects.filter(organisation=charlie.organisation).exists()
 
 
 def test_lederteam_workshop_tags_against_leadership_points(client, alice, content):

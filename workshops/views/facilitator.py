@@ -6,6 +6,7 @@ from collections import defaultdict
 
 import segno
 from django.core.paginator import Paginator
+from django.db import IntegrityError
 from django.db.models import Count, F
 from django.db.models.functions import Length
 from django.http import HttpRequest, HttpResponse
@@ -62,18 +63,27 @@ def create_workshop(request: HttpRequest) -> HttpResponse:
     form = WorkshopForm(request.POST or None, format=format, organisation=organisation)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        workshop = domain.create_workshop(
-            request.user,
-            title=data["title"],
-            format=format,
-            date=data["date"],
-            group_names=data["group_names"],
-            pool=data["pool"],
-            own_dilemmas=data["own_dilemmas"],
-            private_tagging=data["private_tagging"],
-            focus_point=data.get("focus_point"),
-            series_name=data["series_name"],
-        )
+        workshops = Workshop.objects.for_organisation(request.user.organisation_id)
+        submission = data["submission"]
+        if submission and (sent := workshops.filter(submission=submission).first()):
+            return redirect(sent)
+        try:
+            workshop = domain.create_workshop(
+                request.user,
+                title=data["title"],
+                format=format,
+                date=data["date"],
+                group_names=data["group_names"],
+                pool=data["pool"],
+                own_dilemmas=data["own_dilemmas"],
+                private_tagging=data["private_tagging"],
+                focus_point=data.get("focus_point"),
+                series_name=data["series_name"],
+                submission=submission,
+            )
+        except IntegrityError:
+            # The same form, sent twice at once: the other request created it.
+            return redirect(get_object_or_404(workshops, submission=submission))
         return redirect(workshop)
     series = organisation.series.all() if organisation else []
     context = {"form": form, "format": Format(format), "formats": Format, "series": series}
