@@ -343,3 +343,26 @@ def test_group_page_queries_are_the_same_for_a_small_and_a_large_workshop(conten
             clients = [join(workshop, group) for _ in range(members)]
         sizes.append(count_queries(clients[0], url(group)))
     assert sizes[0] == sizes[1]
+
+
+@pytest.mark.parametrize(
+    ("format", "heading", "banner", "not_said"),
+    [
+        ("onboarding", "Hvilke pligter var i spil?", "tag pligterne", "kodekspunkter"),
+        ("lederteam", "Hvilke kodekspunkter var i spil?", "tag kodekspunkterne", "pligter"),
+    ],
+)
+def test_the_group_page_names_what_it_tags_as_its_codex_does(
+    alice, content, format, heading, banner, not_said
+):
+    options = {}
+    if format == "lederteam":
+        options = {"focus_point": Point.objects.get_by_natural_key(Codex.LEADERSHIP, 9), "pool": []}
+    workshop = make_workshop(alice, format=format, **options)
+    domain.set_phase(workshop, phase=Phase.DISCUSSION)
+    group = workshop.groups.first()
+    html = join(workshop, group).get(group.get_absolute_url()).content.decode()
+    assert f'<h2 id="tags-heading">{heading}</h2>' in html
+    assert banner in html
+    banner_and_tags = html.split('class="phase-banner')[1].split("</p>")[0] + heading
+    assert not_said not in banner_and_tags

@@ -153,4 +153,4 @@ def writing_member_required(view: Callable) -> Callable:
 
 def get_group(member: Membership) -> Group:
     """The member's group with its workshop and case, to render or change it."""
-    return Group.objects.select_related("workshop", "case").get(pk=member.group_id)
+    return Group.objects.select_related("workshop__codex", "case").get(pk=member.group_id)
