@@ -126,6 +126,7 @@ def world(content, alice, charlie, hanne, olga):
         "phase": "closed",
         "minutes": 5,
         "done": "on",
+        "confirmed": "on",
         "group": group2.pk,
         "display_name": "indbrud",
         "title": "indbrud",

@@ -168,7 +168,7 @@ def test_two_app_servers_serve_one_workshop(server):
     status, _, _ = facilitator.get(f"/workshops/{pk}/", {**poll, "If-None-Match": etag})
     assert status == 304
 
-    status, _, _ = facilitator.post(f"/workshops/{pk}/luk/", {})
+    status, _, _ = facilitator.post(f"/workshops/{pk}/luk/", {"confirmed": "on"})
     assert status == 302
     participant.base_url = a
     status, _, _ = participant.post(

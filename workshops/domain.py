@@ -359,7 +359,9 @@ def mark_done(group: Group, *, done: bool) -> None:
 @transaction.atomic
 def set_phase(workshop: Workshop, *, phase: str) -> None:
     # A timer belongs to the phase it was set in: the next one starts without it.
-    changes = {"phase": phase, "timer_ends_at": None}
+    # Closed, its notes are kept for the retention period from then; opened again, they are
+    # kept as long as it runs.
+    changes = {"phase": phase, "timer_ends_at": None, "closed_at": None}
     if phase == Phase.CLOSED:
         changes.update(closed_at=timezone.now())
     _workshop_changed(workshop, **changes)

@@ -111,7 +111,9 @@ def test_workshop_runs_with_the_keyboard_alone(new_page, live_server, content, a
     expect(
         facilitator.get_by_role("group", name="Fase").get_by_role("button", name="Plenum")
     ).to_have_attribute("aria-pressed", "true")
-    tab_to(facilitator, facilitator.get_by_role("button", name="Luk workshoppen"))
+    tab_to(facilitator, facilitator.get_by_role("link", name="Luk workshoppen"))
+    facilitator.keyboard.press("Enter")
+    tab_to(facilitator, facilitator.get_by_role("button", name="Ja, luk workshoppen"))
     facilitator.keyboard.press("Enter")
     expect(facilitator.get_by_role("link", name="Se opsummeringen")).to_be_visible()
 

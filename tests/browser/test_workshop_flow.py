@@ -155,7 +155,9 @@ def test_facilitator_runs_an_onboarding_workshop_with_two_groups(
 
         # 6. The facilitator closes the workshop.
         facilitator.get_by_role("link", name="Til oversigten").click()
-        facilitator.get_by_role("button", name="Luk workshoppen").click()
+        facilitator.get_by_role("link", name="Luk workshoppen").click()
+        expect(facilitator.get_by_role("heading", level=1)).to_have_text("Luk workshoppen?")
+        facilitator.get_by_role("button", name="Ja, luk workshoppen").click()
         expect(
             facilitator.get_by_text("Workshoppen er lukket. Alt er skrivebeskyttet.")
         ).to_be_visible()

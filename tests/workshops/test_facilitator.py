@@ -410,9 +410,49 @@ def test_bad_control_input_changes_nothing(client, alice, workshop, data):
     assert (workshop.phase, workshop.timer_ends_at) == (Phase.INTRO, None)
 
 
+def test_closing_asks_first_and_says_what_it_does(client, alice, workshop):
+    client.force_login(alice)
+    url = reverse("workshops:close", args=[workshop.pk])
+    dashboard = client.get(workshop.get_absolute_url()).content.decode()
+    assert f'href="{url}">Luk workshoppen</a>' in dashboard
+    for asked in (client.get(url), client.post(url)):  # an old page's form asks too
+        html = asked.content.decode()
+        assert "<h1>Luk workshoppen?</h1>" in html
+        assert "slettes 90 dage efter lukningen" in html
+        assert 'name="confirmed"' in html
+    workshop.refresh_from_db()
+    assert workshop.phase == Phase.INTRO and workshop.closed_at is None
+
+
+def test_a_closed_workshop_opens_again_until_its_notes_are_purged(client, alice, held, hanne):
+    client.force_login(alice)
+    reopen = reverse("workshops:reopen", args=[held.pk])
+    dashboard = client.get(held.get_absolute_url()).content.decode()
+    assert f'action="{reopen}"' in dashboard
+    client.post(reopen)
+    held.refresh_from_db()
+    assert (held.phase, held.closed_at) == (Phase.PLENARY, None)
+    # HR's report counts closed workshops only: not this one until it is closed again.
+    client.force_login(hanne)
+    assert held.title not in client.get(reverse("workshops:report")).content.decode()
+    client.force_login(alice)
+    client.post(reverse("workshops:close", args=[held.pk]), {"confirmed": "on"})
+    held.refresh_from_db()
+    assert held.phase == Phase.CLOSED and held.closed_at is not None
+    client.force_login(hanne)
+    assert held.title in client.get(reverse("workshops:report")).content.decode()
+    # Once the notes are gone, what closed stays closed.
+    client.force_login(alice)
+    domain.purge_notes(closed_before=held.closed_at + datetime.timedelta(seconds=1))
+    assert "Genåbn workshoppen" not in client.get(held.get_absolute_url()).content.decode()
+    client.post(reopen)
+    held.refresh_from_db()
+    assert held.phase == Phase.CLOSED
+
+
 def test_close_makes_the_workshop_read_only(client, alice, workshop):
     client.force_login(alice)
-    client.post(reverse("workshops:close", args=[workshop.pk]))
+    client.post(reverse("workshops:close", args=[workshop.pk]), {"confirmed": "on"})
     workshop.refresh_from_db()
     assert workshop.phase == Phase.CLOSED and workshop.closed_at is not None
     client.post(reverse("workshops:change-phase", args=[workshop.pk]), {"phase": Phase.DISCUSSION})

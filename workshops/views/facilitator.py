@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import defaultdict
 
 import segno
+from django.conf import settings
 from django.core.paginator import Paginator
 from django.db import IntegrityError
 from django.db.models import Count, F
@@ -177,12 +178,27 @@ def change_phase(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect(workshop)
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 @facilitator_required
 def close_workshop(request: HttpRequest, pk: int) -> HttpResponse:
+    """Closing asks first, saying what it does; only the confirmation closes."""
     workshop = get_workshop_for_facilitator(request, pk)
-    if not workshop.is_closed:
+    if workshop.is_closed:
+        return redirect(workshop)
+    if request.method == "POST" and request.POST.get("confirmed"):
         domain.set_phase(workshop, phase=Phase.CLOSED)
+        return redirect(workshop)
+    context = {"workshop": workshop, "retention_days": settings.KODEKS_NOTES_RETENTION_DAYS}
+    return render(request, "workshops/close_workshop.html", context)
+
+
+@require_POST
+@facilitator_required
+def reopen_workshop(request: HttpRequest, pk: int) -> HttpResponse:
+    """A workshop closed too early opens again in plenum, as long as its notes are kept."""
+    workshop = get_workshop_for_facilitator(request, pk)
+    if workshop.is_closed and workshop.notes_purged_at is None:
+        domain.set_phase(workshop, phase=Phase.PLENARY)
     return redirect(workshop)
 
 
