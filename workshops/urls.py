@@ -17,6 +17,7 @@ urlpatterns = [
     path("workshops/<int:pk>/luk/", facilitator.close_workshop, name="close"),
     path("workshops/<int:pk>/genaabn/", facilitator.reopen_workshop, name="reopen"),
     path("workshops/<int:pk>/projektor/", facilitator.projector, name="projector"),
+    path("workshops/<int:pk>/projektor/deltag/", facilitator.projector_join, name="projector-join"),
     path("workshops/<int:pk>/grupper/<int:group_pk>/", facilitator.read_along, name="read-along"),
     path("workshops/<int:pk>/qr.svg", facilitator.join_qr, name="join-qr"),
     path("workshops/<int:pk>/opsummering/", records.summary, name="summary"),

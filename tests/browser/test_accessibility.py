@@ -88,6 +88,8 @@ def test_workshop_pages_pass_axe(
     record(results, "dashboard", facilitator, axe_source)
     facilitator.goto(f"{base}/workshops/{workshop.pk}/projektor/")
     record(results, "projector (duties)", facilitator, axe_source)
+    facilitator.goto(f"{base}/workshops/{workshop.pk}/projektor/deltag/")
+    record(results, "projector join screen", facilitator, axe_source)
 
     participant = new_page(PHONE)
     participant.goto(f"{base}/deltag/{workshop.join_code}/")

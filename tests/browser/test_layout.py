@@ -92,3 +92,19 @@ def test_projector_fills_one_1920_screen(new_page, live_server, running, artifac
     assert_fits(page)
     assert page.evaluate("document.documentElement.scrollHeight") <= PROJECTOR["height"]
     page.screenshot(path=artifacts / "projector-group-1920.png")
+
+
+def test_the_join_screen_fills_one_screen_with_the_code_and_its_qr(
+    new_page, live_server, running, artifacts
+):
+    for size in (PROJECTOR, LAPTOP):
+        page = new_page(size)
+        log_in(page, live_server.url, "alice", "alice-password")
+        page.goto(f"{live_server.url}{running.get_absolute_url()}")
+        page.get_by_role("link", name="Vis på projektoren").click()
+        expect(page.locator(".join-code")).to_have_text(running.display_code)
+        expect(page.get_by_role("img", name="QR-kode der åbner workshoppen")).to_be_visible()
+        assert page.evaluate("document.querySelector('.qr').naturalWidth") > 0
+        assert_fits(page)
+        assert page.evaluate("document.documentElement.scrollHeight") <= size["height"]
+        page.screenshot(path=artifacts / f"projector-join-{size['width']}.png")

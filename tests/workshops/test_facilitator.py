@@ -541,3 +541,21 @@ def test_dashboard_shows_each_change_and_each_facilitator_their_own_page(
     theirs = colleague.get(workshop.get_absolute_url()).content.decode()
     assert "Log ud (dorthe)" in theirs and "Log ud (alice)" not in theirs
     assert csrf_token_in(theirs) != csrf_token_in(second)
+
+
+def test_the_projector_shows_the_room_how_to_join(client, alice, workshop):
+    client.force_login(alice)
+    url = reverse("workshops:projector-join", args=[workshop.pk])
+    assert (
+        f'href="{url}">Vis på projektoren</a>'
+        in client.get(workshop.get_absolute_url()).content.decode()
+    )
+    html = client.get(url).content.decode()
+    assert f'<p class="join-code join-code-large">{workshop.display_code}</p>' in html
+    assert "<strong>testserver/deltag/</strong>" in html
+    assert f'src="{reverse("workshops:join-qr", args=[workshop.pk])}"' in html
+    assert 'class="projector"' in html
+    domain.set_phase(workshop, phase=Phase.CLOSED)
+    html = client.get(url).content.decode()
+    assert workshop.display_code not in html
+    assert "koden virker ikke længere" in html

@@ -223,6 +223,14 @@ def start_timer(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_GET
 @facilitator_required
+def projector_join(request: HttpRequest, pk: int) -> HttpResponse:
+    """The screen the room joins from: the code large, its QR code and where to type it."""
+    workshop = get_workshop_for_facilitator(request, pk)
+    return render(request, "workshops/projector_join.html", {"workshop": workshop})
+
+
+@require_GET
+@facilitator_required
 def projector(request: HttpRequest, pk: int) -> HttpResponse:
     workshop = get_workshop_for_facilitator(request, pk)
     form = PlenaryForm(request.GET)
