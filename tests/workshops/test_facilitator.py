@@ -559,3 +559,16 @@ def test_the_projector_shows_the_room_how_to_join(client, alice, workshop):
     html = client.get(url).content.decode()
     assert workshop.display_code not in html
     assert "koden virker ikke længere" in html
+
+
+def test_the_dashboard_alone_shows_the_names_participants_gave(client, alice, workshop, group1):
+    join(workshop, group1, "Mette")
+    join(workshop, group1, "")
+    join(workshop, group1, "Jonas <b>")
+    client.force_login(alice)
+    html = client.get(workshop.get_absolute_url()).content.decode()
+    row = html.split('id="group-1"')[1].split("</th>")[0]
+    assert '(3)</span><span class="member-names">Mette, Jonas &lt;b&gt;</span>' in row
+    domain.set_phase(workshop, phase=Phase.CLOSED)
+    summary = client.get(reverse("workshops:summary", args=[workshop.pk])).content.decode()
+    assert "Mette" not in summary and "Jonas" not in summary

@@ -106,9 +106,15 @@ def _dashboard_groups(workshop: Workshop) -> list[Group]:
     tagged = Point.objects.filter(group__workshop=workshop).order_by("number")
     for group_id, number, title in tagged.values_list("group", "number", "title"):
         tags[group_id].append(f"{number}. {title}")
+    # The names participants chose to give, which only the facilitator sees, here.
+    names = defaultdict(list)
+    named = workshop.participants.exclude(display_name="").order_by("joined_at", "pk")
+    for group_id, name in named.values_list("group", "display_name"):
+        names[group_id].append(name)
     used = domain.cases_used_in_series(workshop.series, exclude=workshop)
     for group in groups:
         group.tag_labels = tags[group.pk]
+        group.member_names = names[group.pk]
         group.used_in_series = group.case_id in used
         count = group.notes_length
         group.notes_size = ngettext("%(count)s tegn", "%(count)s tegn", count) % {"count": count}
