@@ -35,13 +35,15 @@ class FormatDefaults:
     codex_slug: str
     group_count: int
     own_dilemmas: bool
+    # The pool starts as the cases of all seven duties.
+    all_duties: bool = False
 
 
 FORMAT_DEFAULTS = {
-    Format.ONBOARDING: FormatDefaults(Codex.DUTIES, 4, own_dilemmas=False),
+    Format.ONBOARDING: FormatDefaults(Codex.DUTIES, 4, own_dilemmas=False, all_duties=True),
     Format.SPARRING: FormatDefaults(Codex.DUTIES, 2, own_dilemmas=True),
     Format.LEDERTEAM: FormatDefaults(Codex.LEADERSHIP, 1, own_dilemmas=False),
-    Format.CUSTOM: FormatDefaults(Codex.DUTIES, 3, own_dilemmas=False),
+    Format.CUSTOM: FormatDefaults(Codex.DUTIES, 3, own_dilemmas=False, all_duties=True),
 }
 
 

@@ -91,15 +91,19 @@ class WorkshopForm(forms.Form):
     def __init__(self, *args, format: str, organisation, **kwargs) -> None:
         self.format = Format(format)
         defaults = FORMAT_DEFAULTS[self.format]
-        kwargs.setdefault(
-            "initial",
-            {
-                "date": timezone.localdate(),
-                "title": self.format.label,
-                "group_names": "\n".join(default_group_names(defaults.group_count)),
-                "own_dilemmas": defaults.own_dilemmas,
-            },
-        )
+        initial = {
+            "date": timezone.localdate(),
+            "title": self.format.label,
+            "group_names": "\n".join(default_group_names(defaults.group_count)),
+            "own_dilemmas": defaults.own_dilemmas,
+        }
+        # Every format can be created as it comes: a pool, or a point in focus to draw it from.
+        if defaults.all_duties:
+            initial["pool_duties"] = self.base_fields["pool_duties"].queryset
+        if self.format == Format.LEDERTEAM:
+            points = self.base_fields["focus_point"].queryset
+            initial["focus_point"] = points.order_by("number").first()
+        kwargs.setdefault("initial", initial)
         super().__init__(*args, **kwargs)
         self.fields["pool_cases"].queryset = (
             Case.objects.visible_to(organisation)

@@ -8,7 +8,7 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from tests.browser.helpers import LAPTOP, LIVE_TIMEOUT, NOTES_STATE, PHONE, log_in
+from tests.browser.helpers import LAPTOP, LIVE_TIMEOUT, NOTES_STATE, PHONE, log_in, phone_in
 from workshops.models import Group, Phase, Workshop
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.browser, pytest.mark.slow]
@@ -239,3 +239,37 @@ def test_the_form_sent_twice_at_once_makes_one_workshop(new_page, live_server, a
     facilitator.get_by_role("button", name="Opret workshop").click()
     facilitator.wait_for_url(re.compile(r"/workshops/\d+/$"))
     assert Workshop.objects.filter(title="Dobbeltklik").count() == 1
+
+
+@pytest.mark.parametrize(
+    ("format", "on_the_phone"),
+    [
+        ("onboarding", "Vælg en case"),
+        ("sparring", "Skriv jeres eget dilemma"),
+        ("lederteam", "Vælg en case"),
+        ("custom", "Vælg en case"),
+    ],
+)
+def test_each_format_runs_from_its_defaults(
+    new_page, live_server, alice, content, format, on_the_phone
+):
+    facilitator = new_page(LAPTOP)
+    log_in(facilitator, live_server.url, "alice", "alice-password")
+    facilitator.goto(f"{live_server.url}/workshops/ny/?format={format}")
+    facilitator.get_by_role("button", name="Opret workshop").click()
+    facilitator.wait_for_url(re.compile(r"/workshops/\d+/$"))
+    workshop = Workshop.objects.get()
+    expect(facilitator.get_by_role("heading", level=1)).to_have_text(workshop.title)
+    assert workshop.format == format
+    facilitator.get_by_role("button", name="Drøftelse").click()
+    phone = phone_in(new_page, live_server.url, workshop, "Gruppe 1")
+    expect(phone.get_by_role("heading", name=on_the_phone)).to_be_visible()
+    if format == "sparring":
+        expect(phone.locator(".phase-banner")).to_have_text(
+            "Drøft jeres dilemma, skriv noter og tag pligterne."
+        )
+        expect(phone.get_by_label("Overskrift")).to_be_visible()  # open, not folded away
+    else:
+        chosen = phone.locator(".pool-case .case-title").first.inner_text()
+        phone.locator(".pool-case").first.click()
+        expect(phone.locator("#dilemma-heading")).to_contain_text(chosen)

@@ -193,6 +193,8 @@ def _group_context(request: HttpRequest, group: Group, member: Membership) -> di
         for case in pool:
             case.used_in_series = case.pk in used
         context["pool"] = [case for case in pool if case.pk != group.case_id]
+        # The groups bring their own dilemmas, with no cases to choose from.
+        context["own_dilemmas_only"] = workshop.own_dilemmas and not pool
     if group.done or workshop.is_closed:
         elsewhere = domain.same_case_elsewhere(group)
         points = context["points"]
