@@ -17,13 +17,6 @@ from workshops.models import Group, Participant, Workshop, WorkshopQuerySet
 
 TOP_CASES = 10
 
-# The bar chart is drawn in these SVG user units; the page scales it to its column.
-CHART_WIDTH = 540
-CHART_LABEL_WIDTH = 220
-CHART_NUMBER_WIDTH = 40
-CHART_ROW_HEIGHT = 34
-CHART_BAR_HEIGHT = 22
-
 
 def report_workshops(
     organisation_id: int | None,
@@ -51,8 +44,7 @@ class Bar:
     point: Point
     count: int
     share: float  # of the groups that tagged against the codex
-    y: int = 0
-    width: int = 0
+    length: int = 0  # per cent of the longest bar's
 
 
 @dataclass
@@ -68,17 +60,11 @@ class CodexFigures:
     def points(self) -> list[Point]:
         return [bar.point for bar in self.bars]
 
-    @property
-    def chart_height(self) -> int:
-        return CHART_ROW_HEIGHT * len(self.bars)
-
     def __post_init__(self) -> None:
-        """Place the bars: one row each, the longest filling the room beside the labels."""
+        """The longest bar fills its track; the others are as long as their share of it."""
         most = max((bar.count for bar in self.bars), default=0) or 1
-        room = CHART_WIDTH - CHART_LABEL_WIDTH - CHART_NUMBER_WIDTH
-        for row, bar in enumerate(self.bars):
-            bar.y = row * CHART_ROW_HEIGHT
-            bar.width = round(room * bar.count / most)
+        for bar in self.bars:
+            bar.length = round(100 * bar.count / most)
 
 
 @dataclass
@@ -89,10 +75,6 @@ class Report:
     own_dilemma_count: int
     codices: list[CodexFigures]
     top_cases: list[tuple[Case, int]]
-
-    chart_width = CHART_WIDTH
-    chart_label_width = CHART_LABEL_WIDTH
-    chart_bar_height = CHART_BAR_HEIGHT
 
 
 class Year(ExtractYear):

@@ -70,7 +70,15 @@ def test_hr_filters_the_report_and_downloads_its_rows(laptop, live_server, held,
     expect(facts).to_contain_text("Deltagere3")
     figures = page.locator("table.figures").first
     expect(figures.get_by_role("row", name="3. Faglighed")).to_contain_text("2")
-    expect(page.locator("svg.bar-chart rect.bar")).to_have_count(7)
+    bars = page.locator(".bar-chart .bar-row")
+    expect(bars).to_have_count(7)
+    # No label is cut short or runs into its bar.
+    for row in bars.all():
+        label, track = row.locator(".bar-label"), row.locator(".bar-track")
+        assert label.evaluate("el => el.scrollWidth <= el.clientWidth")
+        assert (
+            label.bounding_box()["x"] + label.bounding_box()["width"] <= track.bounding_box()["x"]
+        )
     page.screenshot(path=artifacts / "report-1366.png", full_page=True)
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
 
