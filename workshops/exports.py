@@ -10,6 +10,7 @@ import csv
 import datetime
 import io
 import tempfile
+import unicodedata
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from xml.sax.saxutils import escape
@@ -232,6 +233,10 @@ def summary_xlsx(summary: WorkshopSummary) -> FileResponse:
 # Bitstream Vera ships inside reportlab and covers Danish letters, dashes and quotes.
 _FONTS = Path(reportlab.__file__).parent / "fonts"
 _FONT, _BOLD = "Vera", "VeraBd"
+# Unicode categories of control characters, joiners and combining marks; and the emoji skin
+# tones, which shape the emoji before them.
+SHOWS_NOTHING = {"Cc", "Cf", "Mn"}
+SKIN_TONES = (0x1F3FB, 0x1F3FF)
 
 
 def _register_fonts() -> None:
@@ -253,14 +258,30 @@ def _styles() -> dict[str, ParagraphStyle]:
     }
 
 
+def _markup(text: str) -> str:
+    """Text for reportlab's markup: escaped, and every character the font has no glyph for
+    named in brackets ("[slightly smiling face]"), so nothing anyone wrote silently vanishes;
+    what only shapes the character before it goes."""
+    glyphs = pdfmetrics.getFont(_FONT).face.charToGlyph
+    printable = []
+    for character in text:
+        if ord(character) in glyphs or character in "\n\t":
+            printable.append(character)
+        elif unicodedata.category(character) not in SHOWS_NOTHING and not (
+            SKIN_TONES[0] <= ord(character) <= SKIN_TONES[1]
+        ):
+            printable.append(f"[{unicodedata.name(character, 'ukendt tegn').lower()}]")
+    return escape("".join(printable))
+
+
 def _text(value: str, style: ParagraphStyle) -> list[Paragraph]:
     """Paragraphs of user text: escaped for reportlab's markup, line breaks kept."""
     blocks = [block for block in value.replace("\r\n", "\n").split("\n\n") if block.strip()]
-    return [Paragraph(escape(block).replace("\n", "<br/>"), style) for block in blocks]
+    return [Paragraph(_markup(block).replace("\n", "<br/>"), style) for block in blocks]
 
 
 def _labelled(label: str, value: str, styles) -> Paragraph:
-    return Paragraph(f"<b>{escape(label)}:</b> {escape(value)}", styles["body"])
+    return Paragraph(f"<b>{_markup(label)}:</b> {_markup(value)}", styles["body"])
 
 
 def _matrix(summary: WorkshopSummary, styles) -> Table:
@@ -271,7 +292,7 @@ def _matrix(summary: WorkshopSummary, styles) -> Table:
     ]
     for item in summary.groups:
         rows.append(
-            [Paragraph(escape(item.group.name), small)]
+            [Paragraph(_markup(item.group.name), small)]
             + ["X" if cell.tagged else "" for cell in item.cells]
             + [item.tag_count]
         )
@@ -299,7 +320,7 @@ def summary_pdf(summary: WorkshopSummary) -> HttpResponse:
     _register_fonts()
     styles = _styles()
     workshop = summary.workshop
-    story: list = [Paragraph(escape(workshop.title), styles["h1"])]
+    story: list = [Paragraph(_markup(workshop.title), styles["h1"])]
     for label, value in summary_overview(summary)[2:]:
         if value == "":
             continue
@@ -311,15 +332,15 @@ def summary_pdf(summary: WorkshopSummary) -> HttpResponse:
         Paragraph(_("Gruppe × punkt"), styles["h2"]),
         _matrix(summary, styles),
         Spacer(1, 2 * mm),
-        Paragraph(escape(legend), styles["small"]),
+        Paragraph(_markup(legend), styles["small"]),
     ]
     for item in summary.groups:
         group = item.group
-        story += [PageBreak(), Paragraph(escape(group.name), styles["h1"])]
+        story += [PageBreak(), Paragraph(_markup(group.name), styles["h1"])]
         if group.case:
-            story.append(Paragraph(escape(_("Case: %s") % group.case.title), styles["h2"]))
+            story.append(Paragraph(_markup(_("Case: %s") % group.case.title), styles["h2"]))
         elif group.own_dilemma:
-            story.append(Paragraph(escape(_("Eget dilemma: %s") % group.own_title), styles["h2"]))
+            story.append(Paragraph(_markup(_("Eget dilemma: %s") % group.own_title), styles["h2"]))
         else:
             story.append(Paragraph(_("Gruppen valgte ingen case."), styles["body"]))
         story += _text(item.dilemma_text, styles["body"])

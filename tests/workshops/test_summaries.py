@@ -268,3 +268,15 @@ def test_spreadsheets_get_dates_a_spreadsheet_can_sort(client, alice, on_first_d
     assert date_cell.is_date
     assert date_cell.value.date() == datetime.date(2026, 12, 1)
     assert date_cell.number_format == "dd-mm-yyyy"
+
+
+def test_the_pdf_never_silently_drops_what_people_wrote(client, alice, content):
+    workshop = make_workshop(alice, groups=1)
+    group = workshop.groups.get()
+    notes = "Ærlig snak på Ærø 🙂 og 👍🏽 – alle enige ✓\x0b"
+    domain.save_text(group, SharedText.NOTES, text=notes, version=0)
+    client.force_login(alice)
+    response = client.get(f"/workshops/{workshop.pk}/opsummering.pdf")
+    text = " ".join(page.extract_text() for page in PdfReader(io.BytesIO(response.content)).pages)
+    assert "Ærlig snak på Ærø [slightly smiling face] og [thumbs up sign] –" in text
+    assert "alle enige [check mark]" in text
