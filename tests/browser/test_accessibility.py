@@ -125,6 +125,8 @@ def test_workshop_pages_pass_axe(
 
     facilitator.goto(f"{base}/workshops/{workshop.pk}/luk/")
     record(results, "close confirmation", facilitator, axe_source)
+    facilitator.goto(f"{base}/workshops/{workshop.pk}/slet/")
+    record(results, "delete confirmation", facilitator, axe_source)
     domain.set_phase(workshop, phase=Phase.CLOSED)
     facilitator.goto(f"{base}{workshop.get_absolute_url()}")
     record(results, "dashboard (closed, can reopen)", facilitator, axe_source)

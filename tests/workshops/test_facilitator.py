@@ -12,7 +12,7 @@ from cases.models import Case
 from kodeks.models import Codex, Point, User
 from tests.factories import count_queries, csrf_token_in, join, make_workshop
 from workshops import domain
-from workshops.models import Format, Phase, SharedText, Workshop
+from workshops.models import Format, Group, Participant, Phase, Revision, SharedText, Workshop
 
 HTMX = {"HX-Request": "true"}
 
@@ -572,3 +572,30 @@ def test_the_dashboard_alone_shows_the_names_participants_gave(client, alice, wo
     domain.set_phase(workshop, phase=Phase.CLOSED)
     summary = client.get(reverse("workshops:summary", args=[workshop.pk])).content.decode()
     assert "Mette" not in summary and "Jonas" not in summary
+
+
+def test_deleting_names_what_goes_and_then_it_is_gone(client, alice, hanne, held):
+    client.force_login(alice)
+    url = reverse("workshops:delete", args=[held.pk])
+    assert (
+        f'href="{url}">Slet workshoppen</a>' in client.get(held.get_absolute_url()).content.decode()
+    )
+    asked = client.get(url).content.decode()
+    assert "<h1>Slet workshoppen?</h1>" in asked
+    assert "2 grupper med deres cases og tags (4 tags)" in asked
+    assert "3 deltagere og de navne, der blev givet" in asked
+    client.post(url)  # without the confirmation nothing happens
+    assert Workshop.objects.filter(pk=held.pk).exists()
+    client.force_login(hanne)
+    assert "Introforløb november" in client.get(reverse("workshops:report")).content.decode()
+
+    client.force_login(alice)
+    response = client.post(url, {"confirmed": "on"}, follow=True)
+    assert "“Introforløb november” er slettet." in response.content.decode()
+    assert not Workshop.objects.filter(pk=held.pk).exists()
+    assert not Group.objects.filter(workshop_id=held.pk).exists()
+    assert not Participant.objects.filter(workshop_id=held.pk).exists()
+    assert not Revision.objects.filter(group__workshop_id=held.pk).exists()
+    client.force_login(hanne)
+    report = client.get(reverse("workshops:report")).content.decode()
+    assert "Introforløb november" not in report

@@ -6,6 +6,7 @@ from collections import defaultdict
 
 import segno
 from django.conf import settings
+from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db import IntegrityError
 from django.db.models import Count, F
@@ -196,6 +197,30 @@ def close_workshop(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect(workshop)
     context = {"workshop": workshop, "retention_days": settings.KODEKS_NOTES_RETENTION_DAYS}
     return render(request, "workshops/close_workshop.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+@facilitator_required
+def delete_workshop(request: HttpRequest, pk: int) -> HttpResponse:
+    """Deleting asks first, naming what goes; then the workshop and all it holds are gone,
+    from the summaries, the exports and the report."""
+    workshop = get_workshop_for_facilitator(request, pk)
+    if request.method == "POST" and request.POST.get("confirmed"):
+        title = workshop.title
+        workshop.delete()
+        messages.success(request, _("“%(title)s” er slettet.") % {"title": title})
+        return redirect("workshops:list")
+    groups = workshop.groups.all()
+    context = {
+        "workshop": workshop,
+        "group_count": len(groups),
+        "participant_count": workshop.participants.count(),
+        "written_count": sum(
+            1 for group in groups if group.notes or group.conclusion or group.own_situation
+        ),
+        "tag_count": Group.tags.through.objects.filter(group__workshop=workshop).count(),
+    }
+    return render(request, "workshops/delete_workshop.html", context)
 
 
 @require_POST
