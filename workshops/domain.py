@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from django.db import transaction
 from django.db.models import Count, F, Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from cases.models import Case
 from kodeks.models import Codex, LoginFailure, Point
@@ -70,7 +71,7 @@ def create_workshop(
     codex = focus_point.codex if focus_point else Codex.objects.get(slug=defaults.codex_slug)
     series = None
     if series_name:
-        series, _ = Series.objects.get_or_create(
+        series, _created = Series.objects.get_or_create(
             organisation=facilitator.organisation, name=series_name
         )
     workshop = Workshop.objects.create(
@@ -92,6 +93,30 @@ def create_workshop(
         for position, name in enumerate(group_names, start=1)
     )
     return workshop
+
+
+@transaction.atomic
+def duplicate_workshop(workshop: Workshop, facilitator) -> Workshop:
+    """A new workshop set up as `workshop` is (format, groups, pool, settings, series), for
+    today, with nothing of what happened in it."""
+    copy = Workshop.objects.create(
+        organisation=workshop.organisation,
+        facilitator=facilitator,
+        series=workshop.series,
+        title=_("Kopi af %(title)s") % {"title": workshop.title},
+        format=workshop.format,
+        date=timezone.localdate(),
+        codex=workshop.codex,
+        focus_point=workshop.focus_point,
+        own_dilemmas=workshop.own_dilemmas,
+        private_tagging=workshop.private_tagging,
+    )
+    copy.pool.set(workshop.pool.all())
+    Group.objects.bulk_create(
+        Group(workshop=copy, position=group.position, name=group.name)
+        for group in workshop.groups.all()
+    )
+    return copy
 
 
 def cases_used_in_series(series: Series | None, *, exclude: Workshop | None = None) -> set[int]:

@@ -17,6 +17,7 @@ urlpatterns = [
     path("workshops/<int:pk>/luk/", facilitator.close_workshop, name="close"),
     path("workshops/<int:pk>/genaabn/", facilitator.reopen_workshop, name="reopen"),
     path("workshops/<int:pk>/slet/", facilitator.delete_workshop, name="delete"),
+    path("workshops/<int:pk>/kopi/", facilitator.duplicate_workshop, name="duplicate"),
     path("workshops/<int:pk>/projektor/", facilitator.projector, name="projector"),
     path("workshops/<int:pk>/projektor/deltag/", facilitator.projector_join, name="projector-join"),
     path("workshops/<int:pk>/grupper/<int:group_pk>/", facilitator.read_along, name="read-along"),

@@ -599,3 +599,25 @@ def test_deleting_names_what_goes_and_then_it_is_gone(client, alice, hanne, held
     client.force_login(hanne)
     report = client.get(reverse("workshops:report")).content.decode()
     assert "Introforløb november" not in report
+
+
+def test_a_workshop_is_copied_with_its_set_up_and_nothing_that_happened(client, alice, held):
+    client.force_login(alice)
+    response = client.post(reverse("workshops:duplicate", args=[held.pk]))
+    copy = Workshop.objects.exclude(pk=held.pk).get()
+    assert response["Location"] == copy.get_absolute_url()
+    assert copy.title == "Kopi af Introforløb november"
+    assert (copy.format, copy.codex, copy.own_dilemmas, copy.private_tagging) == (
+        held.format,
+        held.codex,
+        held.own_dilemmas,
+        held.private_tagging,
+    )
+    assert copy.date == datetime.date.today() and copy.phase == Phase.INTRO
+    assert list(copy.pool.all()) == list(held.pool.all())
+    assert [g.name for g in copy.groups.all()] == [g.name for g in held.groups.all()]
+    assert copy.join_code != held.join_code
+    assert not copy.participants.exists()
+    for group in copy.groups.all():
+        assert (group.case, group.notes, group.conclusion, group.own_title) == (None, "", "", "")
+        assert not group.tags.exists() and not group.revisions.exists()

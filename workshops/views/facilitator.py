@@ -225,6 +225,13 @@ def delete_workshop(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @facilitator_required
+def duplicate_workshop(request: HttpRequest, pk: int) -> HttpResponse:
+    workshop = get_workshop_for_facilitator(request, pk)
+    return redirect(domain.duplicate_workshop(workshop, request.user))
+
+
+@require_POST
+@facilitator_required
 def reopen_workshop(request: HttpRequest, pk: int) -> HttpResponse:
     """A workshop closed too early opens again in plenum, as long as its notes are kept."""
     workshop = get_workshop_for_facilitator(request, pk)
