@@ -19,6 +19,15 @@ PAGE_FURNITURE = [
     re.compile(r"^\s*\d*\s*Kodeks for forvaltningens betjening af politikerne\s*\d*\s*$"),
     re.compile(r"^\s*\d+\s*$"),
 ]
+# Words the text recognition of 001 got wrong; the fixtures carry them repaired. Misprints of
+# the publications themselves (case 11's "dine kollega") stay as printed.
+OCR_REPAIRS = {
+    "sandhedspigten": "sandhedspligten",
+    "politikerverollen": "politikerrollen",
+    "samspelet": "samspillet",
+    "enkeltstager": "enkeltsager",
+    "beslattes": "besluttes",
+}
 TEXT_FIELDS = {
     "title", "text", "example", "intro_2016", "meaning", "questions", "situation",
     "discussion", "summary",
@@ -27,6 +36,20 @@ TEXT_FIELDS = {
 
 def letters_and_digits(text: str) -> str:
     return "".join(char for char in text.casefold() if char.isalnum())
+
+
+def source_text() -> str:
+    """The sources without page furniture and with the recognition errors repaired."""
+    lines = [
+        line
+        for path in sorted(SEEDS.glob("*.txt"))
+        for line in path.read_text(encoding="utf-8").splitlines()
+        if not any(pattern.match(line) for pattern in PAGE_FURNITURE)
+    ]
+    text = "\n".join(lines)
+    for damaged, repaired in OCR_REPAIRS.items():
+        text = text.replace(damaged, repaired)
+    return text
 
 
 def fixture_objects() -> list[dict]:
@@ -41,13 +64,7 @@ def fixture_objects() -> list[dict]:
 def test_every_line_of_content_is_in_the_sources():
     # Hyphens, spaces and line breaks are repaired in the fixtures, so the comparison is on
     # letters and digits: it still catches every changed, added or invented word.
-    lines = [
-        line
-        for path in sorted(SEEDS.glob("*.txt"))
-        for line in path.read_text(encoding="utf-8").splitlines()
-        if not any(pattern.match(line) for pattern in PAGE_FURNITURE)
-    ]
-    sources = letters_and_digits("\n".join(lines))
+    sources = letters_and_digits(source_text())
     missing = [
         (obj["model"], name, line)
         for obj in fixture_objects()
@@ -73,6 +90,19 @@ def test_fixture_texts_carry_no_extraction_damage():
     assert not re.search(r"\b35 personer", texts)
     assert "3–5 personer" in texts
     assert "Bo Smith-udvalget" in texts
+
+
+def test_fixture_texts_carry_the_recognition_errors_repaired():
+    texts = "\n".join(
+        value
+        for obj in fixture_objects()
+        for name, value in obj["fields"].items()
+        if name in TEXT_FIELDS
+    )
+    for damaged, repaired in OCR_REPAIRS.items():
+        assert damaged not in texts
+        assert repaired in texts
+    assert texts.count("sandhedspligten") >= 3
 
 
 @pytest.fixture
