@@ -95,6 +95,13 @@ class Case(models.Model):
         related_name="related_cases",
         blank=True,
     )
+    cited_as = models.TextField(
+        _("henvisning som i kilden"),
+        blank=True,
+        help_text=_(
+            "Når kilden nævner et punkt med et andet punkts ordlyd: henvisningen, som den står."
+        ),
+    )
     search_text = models.TextField(editable=False, default="")
 
     objects = CaseManager()

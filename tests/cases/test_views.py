@@ -181,3 +181,14 @@ def test_unknown_duty_number_is_explained(client, content):
     html = client.get(LIBRARY, {"pligt": 99}).content.decode()
     assert "Der findes ingen pligt med det nummer." in html
     assert len(listed_titles(html)) == 41
+
+
+def test_dilemma_citing_another_points_wording_says_so(client, content):
+    for number in (10, 12):
+        case = Case.objects.get_by_natural_key(Codex.LEADERSHIP, number)
+        html = client.get(case.get_absolute_url()).content.decode()
+        assert "I kilden står henvisningen med et andet kodekspunkts ordlyd:" in html
+        assert "Kodekspunkt 1. Jeg har en viden om og forståelse for den faglige kontekst" in html
+    other = Case.objects.get_by_natural_key(Codex.LEADERSHIP, 1)
+    html = client.get(other.get_absolute_url()).content.decode()
+    assert "et andet kodekspunkts ordlyd" not in html
