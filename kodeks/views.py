@@ -68,9 +68,16 @@ def codex_detail(request: HttpRequest, slug: str) -> HttpResponse:
     for point in points:
         point.case_count = len(case_ids[point.pk])
     dilemmas = visible_cases.filter(codex=codex, kind=Case.Kind.DILEMMA).prefetch_related("points")
+    # The 2016 catalogue discusses the seven duties in its own order; their pages carry it.
+    norms = (
+        Point.objects.filter(codex__slug=Codex.DUTIES).order_by("number_2016")
+        if codex.slug == Codex.CATALOGUE_2016
+        else Point.objects.none()
+    )
     context = {
         "codex": codex,
         "points": points,
+        "norms": norms,
         "themes": codex.themes.all(),
         "dilemmas": dilemmas,
     }

@@ -26,6 +26,7 @@ class Codex(models.Model):
     """A code of conduct: KL’s duties, Kodeks for god ledelse, a trust code …"""
 
     DUTIES = "kl-2024"
+    CATALOGUE_2016 = "kl-2016"
     LEADERSHIP = "god-ledelse"
 
     slug = models.SlugField(_("kortnavn"), unique=True)
@@ -82,6 +83,11 @@ class Point(models.Model):
     example = models.TextField(_("eksempel"), blank=True)
     number_2016 = models.PositiveSmallIntegerField(
         _("nummer i 2016-udgaven"), null=True, blank=True
+    )
+    text_2016 = models.TextField(
+        _("tekst i 2016-udgavens bilag"),
+        blank=True,
+        help_text=_("Pligtens tekst i Bo Smith-udvalgets kodeks (2015), som bilaget gengiver."),
     )
     intro_2016 = models.TextField(_("indledning i 2016-udgaven"), blank=True)
     meaning = models.TextField(

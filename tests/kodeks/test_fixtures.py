@@ -29,7 +29,7 @@ OCR_REPAIRS = {
     "beslattes": "besluttes",
 }
 TEXT_FIELDS = {
-    "title", "text", "example", "intro_2016", "meaning", "questions", "situation",
+    "title", "text", "example", "intro_2016", "text_2016", "meaning", "questions", "situation",
     "discussion", "summary", "cited_as",
 }  # fmt: skip
 
@@ -48,7 +48,7 @@ def source_text() -> str:
     ]
     text = "\n".join(lines)
     for damaged, repaired in OCR_REPAIRS.items():
-        text = text.replace(damaged, repaired)
+        text = re.sub(damaged, repaired, text, flags=re.IGNORECASE)
     return text
 
 
@@ -100,8 +100,8 @@ def test_fixture_texts_carry_the_recognition_errors_repaired():
         if name in TEXT_FIELDS
     )
     for damaged, repaired in OCR_REPAIRS.items():
-        assert damaged not in texts
-        assert repaired in texts
+        assert damaged not in texts.casefold()
+        assert repaired in texts.casefold()
     assert texts.count("sandhedspligten") >= 3
 
 

@@ -26,7 +26,7 @@ def load() -> str:
 
 def test_load_kodeks_loads_all_content(db):
     assert "41 cases" in load()
-    assert counts() == {"codices": 5, "points": 18, "themes": 40, "cases": 41, "links": 24}
+    assert counts() == {"codices": 5, "points": 18, "themes": 43, "cases": 41, "links": 24}
 
 
 def test_load_kodeks_twice_gives_the_same_rows(db):

@@ -132,3 +132,21 @@ def test_library_pages_need_no_login_and_every_case_is_reachable_from_home(clien
             queue.append(href)
     assert case_urls == {case.get_absolute_url() for case in Case.objects.public()}
     assert len(case_urls) == 41
+
+
+def test_duty_page_shows_the_2016_appendix_text_under_bo_smith_udvalgets_code(client, content):
+    html = client.get(reverse("kodeks:point", args=[Codex.DUTIES, 7])).content.decode()
+    assert (
+        "Bo Smith-udvalgets kodeks (2015): pligt nr. 4 i bilaget til KL’s kodeks fra 2016" in html
+    )
+    assert "Embedsmænd skal i deres arbejde være partipolitisk neutrale." in html
+    assert "<h3>Pligten betyder fx</h3>" in html
+
+
+def test_2016_catalogue_lists_its_norms_in_its_own_order_and_its_appendix(client, content):
+    html = client.get(reverse("kodeks:codex", args=["kl-2016"])).content.decode()
+    norms = re.findall(r'href="/kodeks/kl-2024/(\d)/"><span class="number">(\d)</span>', html)
+    assert norms == [("1", "1"), ("2", "2"), ("3", "3"), ("7", "4"), ("5", "5"), ("4", "6"),
+                     ("6", "7")]  # fmt: skip
+    assert "<h2>Bilag / Kodeks med syv centrale forpligtelse</h2>" in html
+    assert "Gengivet med venlig tilladelse fra Djøf Forlag." in html
