@@ -4,7 +4,7 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
 
-from kodeks.models import Codex, Organisation, Point, Theme, User
+from kodeks.models import Codex, GuidePage, Organisation, Point, Theme, User
 
 
 @admin.register(Organisation)
@@ -30,6 +30,11 @@ class PointInline(admin.StackedInline):
     extra = 0
 
 
+class GuidePageInline(admin.StackedInline):
+    model = GuidePage
+    extra = 0
+
+
 class ThemeInline(admin.StackedInline):
     model = Theme
     extra = 0
@@ -38,4 +43,4 @@ class ThemeInline(admin.StackedInline):
 @admin.register(Codex)
 class CodexAdmin(admin.ModelAdmin):
     list_display = ["title", "publisher", "year", "taggable"]
-    inlines = [PointInline, ThemeInline]
+    inlines = [PointInline, ThemeInline, GuidePageInline]

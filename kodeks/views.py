@@ -9,7 +9,7 @@ from django_htmx.middleware import HtmxDetails
 
 from cases.models import Case
 from kodeks.forms import ThrottledAuthenticationForm
-from kodeks.models import Codex, Point, User
+from kodeks.models import Codex, GuidePage, Point, User
 
 
 class HtmxHttpRequest(HttpRequest):
@@ -47,6 +47,12 @@ def _get_point(slug: str, number: int) -> Point:
     return get_object_or_404(Point.objects.select_related("codex"), codex__slug=slug, number=number)
 
 
+def _get_guide(slug: str, guide: str) -> GuidePage:
+    return get_object_or_404(
+        GuidePage.objects.select_related("codex"), codex__slug=slug, slug=guide
+    )
+
+
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
     codices = Codex.objects.all()
@@ -79,6 +85,7 @@ def codex_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "points": points,
         "norms": norms,
         "themes": codex.themes.all(),
+        "guides": codex.guides.all(),
         "dilemmas": dilemmas,
     }
     return render(request, "kodeks/codex_detail.html", context)
@@ -93,6 +100,14 @@ def point_detail(request: HttpRequest, slug: str, number: int) -> HttpResponse:
     siblings = point.codex.points.select_related("codex")
     context = {"point": point, "codex": point.codex, "cases": cases, "siblings": siblings}
     return render(request, "kodeks/point_detail.html", context)
+
+
+@require_GET
+def guide_detail(request: HttpRequest, slug: str, guide: str) -> HttpResponse:
+    page = _get_guide(slug, guide)
+    siblings = page.codex.guides.select_related("codex")
+    context = {"page": page, "codex": page.codex, "siblings": siblings}
+    return render(request, "kodeks/guide_detail.html", context)
 
 
 @require_GET

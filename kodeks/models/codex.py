@@ -173,3 +173,62 @@ class Theme(models.Model):
     @property
     def question_list(self) -> list[str]:
         return split_lines(self.questions)
+
+
+class GuidePageManager(models.Manager):
+    def get_by_natural_key(self, codex_slug: str, slug: str) -> GuidePage:
+        return self.get(codex__slug=codex_slug, slug=slug)
+
+
+class GuidePage(models.Model):
+    """A chapter of a codex's publication that guides the facilitator: forewords, process
+    guides, background. Its body is blocks separated by blank lines: "## " opens a heading,
+    "### " a subheading, a block of "- " lines is a list, any other block a paragraph."""
+
+    codex = models.ForeignKey(
+        Codex, verbose_name=_("kodeks"), on_delete=models.CASCADE, related_name="guides"
+    )
+    position = models.PositiveSmallIntegerField(_("placering"))
+    slug = models.SlugField(_("kortnavn"))
+    title = models.CharField(_("titel"), max_length=300)
+    body = models.TextField(_("tekst"))
+    source = models.CharField(_("kilde"), max_length=200, blank=True)
+
+    objects = GuidePageManager()
+
+    class Meta:
+        ordering = ["codex__position", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["codex", "slug"], name="guide_page_unique_slug"),
+        ]
+        verbose_name = _("vejledning")
+        verbose_name_plural = _("vejledninger")
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("kodeks:guide", args=[self.codex.slug, self.slug])
+
+    def natural_key(self) -> tuple[str, str]:
+        return (*self.codex.natural_key(), self.slug)
+
+    natural_key.dependencies = ["kodeks.codex"]
+
+    @property
+    def blocks(self) -> list[tuple[str, str | list[str]]]:
+        """The body as (kind, content): "h2"/"h3"/"p" with text, "ul" with its items."""
+        blocks: list[tuple[str, str | list[str]]] = []
+        for block in self.body.replace("\r\n", "\n").split("\n\n"):
+            lines = split_lines(block)
+            if not lines:
+                continue
+            if lines[0].startswith("### "):
+                blocks.append(("h3", " ".join(lines)[4:]))
+            elif lines[0].startswith("## "):
+                blocks.append(("h2", " ".join(lines)[3:]))
+            elif all(line.startswith("- ") for line in lines):
+                blocks.append(("ul", [line[2:] for line in lines]))
+            else:
+                blocks.append(("p", " ".join(lines)))
+        return blocks

@@ -5,7 +5,7 @@ import io
 from django.core.management import call_command
 
 from cases.models import Case
-from kodeks.models import Codex, Point, Theme
+from kodeks.models import Codex, GuidePage, Point, Theme
 
 
 def counts() -> dict[str, int]:
@@ -13,6 +13,7 @@ def counts() -> dict[str, int]:
         "codices": Codex.objects.count(),
         "points": Point.objects.count(),
         "themes": Theme.objects.count(),
+        "guides": GuidePage.objects.count(),
         "cases": Case.objects.count(),
         "links": Case.points.through.objects.count(),
     }
@@ -26,7 +27,14 @@ def load() -> str:
 
 def test_load_kodeks_loads_all_content(db):
     assert "41 cases" in load()
-    assert counts() == {"codices": 5, "points": 18, "themes": 43, "cases": 41, "links": 24}
+    assert counts() == {
+        "codices": 5,
+        "points": 18,
+        "themes": 43,
+        "guides": 9,
+        "cases": 41,
+        "links": 24,
+    }
 
 
 def test_load_kodeks_twice_gives_the_same_rows(db):

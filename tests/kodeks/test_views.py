@@ -150,3 +150,26 @@ def test_2016_catalogue_lists_its_norms_in_its_own_order_and_its_appendix(client
                      ("6", "7")]  # fmt: skip
     assert "<h2>Bilag / Kodeks med syv centrale forpligtelse</h2>" in html
     assert "Gengivet med venlig tilladelse fra Djøf Forlag." in html
+
+
+def test_codex_page_lists_its_guides_and_a_guide_reads_as_its_chapter(client, content):
+    codex_html = client.get(reverse("kodeks:codex", args=[Codex.DUTIES])).content.decode()
+    url = reverse("kodeks:guide", args=[Codex.DUTIES, "det-lokale-arbejde-med-kodeks"])
+    assert f'href="{url}"' in codex_html
+    html = client.get(url).content.decode()
+    assert "<h1>Det lokale arbejde med kodeks</h1>" in html
+    assert "<h2>Et ledelsesansvar at sikre kendskab til kodeks</h2>" in html
+    assert "<p>Dette afsnit beskriver en række eksempler" in html
+
+
+def test_guide_of_another_codex_is_not_found(client, content):
+    url = reverse("kodeks:guide", args=["tillid", "det-lokale-arbejde-med-kodeks"])
+    assert client.get(url).status_code == 404
+
+
+def test_english_guide_page_translates_the_interface_not_the_text(client, content):
+    client.cookies["django_language"] = "en"
+    url = reverse("kodeks:guide", args=["kl-2016", "til-borgmesteren"])
+    html = client.get(url, headers={"accept-language": "en"}).content.decode()
+    assert "Guide for the facilitator" in html
+    assert "Inspirationskatalog til den lokale debat" in html

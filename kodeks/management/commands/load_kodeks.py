@@ -7,7 +7,7 @@ from django.db import transaction
 from cases.models import Case
 
 # In dependency order: cases refer to the points of their codex.
-FIXTURES = ["kl_kodeks", "kl_cases", "god_ledelse", "samarbejde", "tillid"]
+FIXTURES = ["kl_kodeks", "kl_cases", "god_ledelse", "samarbejde", "tillid", "guides"]
 
 
 class Command(BaseCommand):
