@@ -90,6 +90,9 @@ class Point(models.Model):
         help_text=_("Pligtens tekst i Bo Smith-udvalgets kodeks (2015), som bilaget gengiver."),
     )
     intro_2016 = models.TextField(_("indledning i 2016-udgaven"), blank=True)
+    questions_heading_2016 = models.CharField(
+        _("overskrift over temaerne til diskussion"), max_length=200, blank=True
+    )
     meaning = models.TextField(
         pgettext_lazy("duty", "pligten betyder fx"),
         blank=True,

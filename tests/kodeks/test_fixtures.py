@@ -30,7 +30,7 @@ OCR_REPAIRS = {
 }
 TEXT_FIELDS = {
     "title", "text", "example", "intro_2016", "text_2016", "meaning", "questions", "situation",
-    "discussion", "summary", "cited_as", "body",
+    "discussion", "summary", "cited_as", "body", "questions_heading_2016",
 }  # fmt: skip
 
 

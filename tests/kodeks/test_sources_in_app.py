@@ -31,10 +31,14 @@ SECTIONS = {
         {23, 25, 26, 28, 29, 30, 32, 33, 43, 47},
     ),
     "001 Forord og Det lokale arbejde med kodeks": ("001_38d8c5f4b4814eb0.txt", 119, 159, {}),
+    "001 Det lokale arbejde med kodeks: de syv normer og temaerne til diskussion": (
+        "001_38d8c5f4b4814eb0.txt", 159, 269, {},
+    ),
     "001 Øvrige temaer, indledningen": ("001_38d8c5f4b4814eb0.txt", 271, 277, {}),
     "001 Bilaget: Bo Smith-udvalgets kodeks": ("001_38d8c5f4b4814eb0.txt", 376, 516, {}),
     "003 Hvad er et kodeks, Proces": ("003_cf684f51c29e5520.txt", 85, 162, {}),
     "003 Opsummering": ("003_cf684f51c29e5520.txt", 292, 312, {}),
+    "004 Indledningen": ("004_9f07ddc6df33c1af.txt", 1, 17, {}),
 }  # fmt: skip
 NEW_CHUNK = re.compile(r"^\s*(-|•|\d+\.\s|\d+ / )")
 

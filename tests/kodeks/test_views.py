@@ -173,3 +173,8 @@ def test_english_guide_page_translates_the_interface_not_the_text(client, conten
     html = client.get(url, headers={"accept-language": "en"}).content.decode()
     assert "Guide for the facilitator" in html
     assert "Inspirationskatalog til den lokale debat" in html
+
+
+def test_duty_page_names_its_2016_discussion_theme(client, content):
+    html = client.get(reverse("kodeks:point", args=[Codex.DUTIES, 2])).content.decode()
+    assert "<h3>Hvad er sandheden?</h3>" in html
