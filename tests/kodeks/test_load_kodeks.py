@@ -31,7 +31,7 @@ def test_load_kodeks_loads_all_content(db):
         "codices": 5,
         "points": 18,
         "themes": 43,
-        "guides": 13,
+        "guides": 16,
         "cases": 41,
         "links": 24,
     }

@@ -40,6 +40,12 @@ SECTIONS = {
     "002 Praktisk anvendelse: de to procesguides": ("002_1f7de445768d89c4.txt", 640, 780, {}),
     "002 Sådan bruges dilemmaerne": ("002_1f7de445768d89c4.txt", 782, 816, {}),
     "002 Ledelsesgrundlaget i ledelsesværktøjer": ("002_1f7de445768d89c4.txt", 1192, 1426, {}),
+    "002 Glostrup": ("002_1f7de445768d89c4.txt", 1428, 1546, {}),
+    "002 Morsø": ("002_1f7de445768d89c4.txt", 1548, 1752, {}),
+    # The article's title (1768) runs into its lead in the source; the app shows it as the
+    # page's title, so the lead is checked on its own.
+    "002 Høje-Taastrup": ("002_1f7de445768d89c4.txt", 1754, 1973, {1768}),
+    "002 Høje-Taastrup, artiklens titel": ("002_1f7de445768d89c4.txt", 1768, 1768, {}),
     "003 Hvad er et kodeks, Proces": ("003_cf684f51c29e5520.txt", 85, 162, {}),
     "003 Opsummering": ("003_cf684f51c29e5520.txt", 292, 312, {}),
     "004 Indledningen": ("004_9f07ddc6df33c1af.txt", 1, 17, {}),
