@@ -95,6 +95,17 @@ class Case(models.Model):
         related_name="related_cases",
         blank=True,
     )
+    # A story's dilemma still needs a number as its fixture key (101, 102 …); pages name the
+    # story instead, since the source gives it none.
+    story = models.CharField(
+        _("fra fortællingen om"),
+        max_length=200,
+        blank=True,
+        help_text=_(
+            "Et dilemma, som en kommunes fortælling i kilden beretter om: kommunens navn. "
+            "Kilden nummererer ikke disse dilemmaer."
+        ),
+    )
     cited_as = models.TextField(
         _("henvisning som i kilden"),
         blank=True,
@@ -119,7 +130,7 @@ class Case(models.Model):
         verbose_name_plural = _("cases")
 
     def __str__(self) -> str:
-        return f"{self.number}. {self.title}" if self.number else self.title
+        return f"{self.number}. {self.title}" if self.number and not self.story else self.title
 
     def save(self, *args, **kwargs) -> None:
         self.search_text = self.build_search_text()

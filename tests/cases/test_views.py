@@ -18,8 +18,8 @@ def listed_titles(html: str) -> list[str]:
 
 def test_library_lists_all_public_cases_and_dilemmas(client, content):
     html = client.get(LIBRARY).content.decode()
-    assert len(listed_titles(html)) == 41
-    assert "41 cases fundet" in html
+    assert len(listed_titles(html)) == 43
+    assert "43 cases fundet" in html
     assert "Spareøvelsen på skoleområdet" in html
     assert "Klar til udvikling?" in html
 
@@ -88,14 +88,14 @@ def test_bad_filter_values_are_ignored_with_a_message(client, content, params):
     response = client.get(LIBRARY, params)
     assert response.status_code == 200
     html = response.content.decode()
-    assert len(listed_titles(html)) == 41 or "Ingen cases" in html
+    assert len(listed_titles(html)) == 43 or "Ingen cases" in html
     assert "<script>" not in html.split("<main")[1]
 
 
 def test_too_long_search_explains_the_limit(client, content):
     html = client.get(LIBRARY, {"q": "x" * 500}).content.decode()
     assert "Søgningen må højst være 100 tegn" in html
-    assert len(listed_titles(html)) == 41
+    assert len(listed_titles(html)) == 43
 
 
 def test_htmx_request_gets_only_the_results(client, content):
@@ -125,7 +125,7 @@ def test_library_queries_do_not_grow_with_cases(
     copy_case(local_case, 2)
     with django_assert_num_queries(one):
         html = client.get(LIBRARY).content.decode()
-    assert len(listed_titles(html)) == 44
+    assert len(listed_titles(html)) == 46
 
 
 def test_case_page_shows_situation_questions_and_duty(client, content):
@@ -180,7 +180,7 @@ def test_library_refuses_post(client, content):
 def test_unknown_duty_number_is_explained(client, content):
     html = client.get(LIBRARY, {"pligt": 99}).content.decode()
     assert "Der findes ingen pligt med det nummer." in html
-    assert len(listed_titles(html)) == 41
+    assert len(listed_titles(html)) == 43
 
 
 def test_dilemma_citing_another_points_wording_says_so(client, content):
@@ -192,3 +192,13 @@ def test_dilemma_citing_another_points_wording_says_so(client, content):
     other = Case.objects.get_by_natural_key(Codex.LEADERSHIP, 1)
     html = client.get(other.get_absolute_url()).content.decode()
     assert "et andet kodekspunkts ordlyd" not in html
+
+
+def test_story_dilemma_says_which_municipal_story_it_comes_from(client, content):
+    case = Case.objects.public().get(codex__slug=Codex.LEADERSHIP, story="Vejle Kommune")
+    html = client.get(case.get_absolute_url()).content.decode()
+    assert "Ledelsesdilemma · Fra fortællingen om Vejle Kommune" in html
+    assert "<h1>Er det her god ledelse?</h1>" in html
+    assert "Kaster disse kodekspunkter lys over dilemmaet?" not in html
+    codex_html = client.get(reverse("kodeks:codex", args=[Codex.LEADERSHIP])).content.decode()
+    assert "Fra fortællingen om Morsø Kommune" in codex_html

@@ -30,7 +30,7 @@ OCR_REPAIRS = {
 }
 TEXT_FIELDS = {
     "title", "text", "example", "intro_2016", "text_2016", "meaning", "questions", "situation",
-    "discussion", "summary", "cited_as", "body", "questions_heading_2016",
+    "discussion", "summary", "cited_as", "body", "questions_heading_2016", "story",
 }  # fmt: skip
 
 
@@ -162,7 +162,7 @@ def test_leadership_codex_has_eleven_points(content):
 
 
 def test_leadership_dilemmas_keep_the_source_numbering_and_links(content):
-    dilemmas = Case.objects.public().filter(codex__slug=Codex.LEADERSHIP)
+    dilemmas = Case.objects.public().filter(codex__slug=Codex.LEADERSHIP, story="")
     assert [dilemma.number for dilemma in dilemmas] == [1, 2, 3, 4, 5, 7, 8, 9, 10, 11, 12, 13]
     assert all(dilemma.kind == Case.Kind.DILEMMA for dilemma in dilemmas)
     links = {d.number: sorted(p.number for p in d.points.all()) for d in dilemmas}
@@ -199,3 +199,14 @@ def test_meeting_questions_and_other_codices_are_loaded(content):
         Codex.DUTIES,
         Codex.LEADERSHIP,
     }
+
+
+def test_the_two_story_dilemmas_are_leadership_cases_without_invented_links(content):
+    stories = Case.objects.public().filter(codex__slug=Codex.LEADERSHIP).exclude(story="")
+    assert {case.story: case.title for case in stories} == {
+        "Vejle Kommune": "Er det her god ledelse?",
+        "Morsø Kommune": "Et eksempel",
+    }
+    assert all(case.kind == Case.Kind.DILEMMA for case in stories)
+    # Neither story names a codex point.
+    assert not any(case.points.exists() for case in stories)

@@ -26,13 +26,13 @@ def load() -> str:
 
 
 def test_load_kodeks_loads_all_content(db):
-    assert "41 cases" in load()
+    assert "43 cases" in load()
     assert counts() == {
         "codices": 5,
         "points": 18,
         "themes": 43,
         "guides": 16,
-        "cases": 41,
+        "cases": 43,
         "links": 24,
     }
 

@@ -131,7 +131,7 @@ def test_library_pages_need_no_login_and_every_case_is_reachable_from_home(clien
                 case_urls.add(href)
             queue.append(href)
     assert case_urls == {case.get_absolute_url() for case in Case.objects.public()}
-    assert len(case_urls) == 41
+    assert len(case_urls) == 43
 
 
 def test_duty_page_shows_the_2016_appendix_text_under_bo_smith_udvalgets_code(client, content):
