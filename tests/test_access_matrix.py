@@ -29,6 +29,7 @@ PUBLIC = {
     "kodeks:codices",
     "kodeks:codex",
     "kodeks:point",
+    "kodeks:guide",
     "cases:library",
     "cases:case",
     "login",
