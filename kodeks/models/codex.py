@@ -151,6 +151,9 @@ class Theme(models.Model):
     group = models.CharField(_("afsnit"), max_length=200, blank=True)
     title = models.CharField(_("titel"), max_length=300, blank=True)
     text = models.TextField(_("tekst"), blank=True)
+    questions_heading = models.CharField(
+        _("overskrift over spørgsmålene"), max_length=300, blank=True
+    )
     questions = models.TextField(
         _("spørgsmål og punkter"), blank=True, help_text=_("Ét punkt pr. linje.")
     )

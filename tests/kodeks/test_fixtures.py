@@ -31,6 +31,7 @@ OCR_REPAIRS = {
 TEXT_FIELDS = {
     "title", "text", "example", "intro_2016", "text_2016", "meaning", "questions", "situation",
     "discussion", "summary", "cited_as", "body", "questions_heading_2016", "story",
+    "questions_heading",
 }  # fmt: skip
 
 
