@@ -31,7 +31,7 @@ def test_load_kodeks_loads_all_content(db):
         "codices": 5,
         "points": 18,
         "themes": 43,
-        "guides": 16,
+        "guides": 17,
         "cases": 43,
         "links": 24,
     }

@@ -48,6 +48,7 @@ SECTIONS = {
     # page's title, so the lead is checked on its own.
     "002 Høje-Taastrup": ("002_1f7de445768d89c4.txt", 1754, 1973, {1768}),
     "002 Høje-Taastrup, artiklens titel": ("002_1f7de445768d89c4.txt", 1768, 1768, {}),
+    "002 Vejle": ("002_1f7de445768d89c4.txt", 1975, 2096, {}),
     "003 Hvad er et kodeks, Proces": ("003_cf684f51c29e5520.txt", 85, 162, {}),
     "003 Opsummering": ("003_cf684f51c29e5520.txt", 292, 312, {}),
     "004 Indledningen": ("004_9f07ddc6df33c1af.txt", 1, 17, {}),
