@@ -19,7 +19,7 @@ pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.browser, pyte
 
 
 def test_the_timer_runs_out_on_the_phone_and_on_the_projector(
-    new_page, live_server, alice, artifacts
+    new_page, live_server, content, alice, artifacts
 ):
     workshop = make_workshop(alice)
     domain.set_phase(workshop, phase=Phase.DISCUSSION)
