@@ -99,7 +99,8 @@ class WorkshopForm(forms.Form):
         }
         # Every format can be created as it comes: a pool, or a point in focus to draw it from.
         if defaults.all_duties:
-            initial["pool_duties"] = self.base_fields["pool_duties"].queryset
+            # A new query each time: the field's own queryset is shared by every form.
+            initial["pool_duties"] = list(self.base_fields["pool_duties"].queryset.all())
         if self.format == Format.LEDERTEAM:
             points = self.base_fields["focus_point"].queryset
             initial["focus_point"] = points.order_by("number").first()
