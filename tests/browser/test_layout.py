@@ -104,7 +104,7 @@ def test_the_join_screen_fills_one_screen_with_the_code_and_its_qr(
         page.get_by_role("link", name="Vis på projektoren").click()
         expect(page.locator(".join-code")).to_have_text(running.display_code)
         expect(page.get_by_role("img", name="QR-kode der åbner workshoppen")).to_be_visible()
-        assert page.evaluate("document.querySelector('.qr').naturalWidth") > 0
+        page.wait_for_function("() => document.querySelector('.qr').naturalWidth > 0")
         assert_fits(page)
         assert page.evaluate("document.documentElement.scrollHeight") <= size["height"]
         page.screenshot(path=artifacts / f"projector-join-{size['width']}.png")
