@@ -95,28 +95,21 @@ def create_workshop(
     return workshop
 
 
-@transaction.atomic
 def duplicate_workshop(workshop: Workshop, facilitator) -> Workshop:
     """A new workshop set up as `workshop` is (format, groups, pool, settings, series), for
     today, with nothing of what happened in it."""
-    copy = Workshop.objects.create(
-        organisation=workshop.organisation,
-        facilitator=facilitator,
-        series=workshop.series,
+    return create_workshop(
+        facilitator,
         title=_("Kopi af %(title)s") % {"title": workshop.title},
         format=workshop.format,
         date=timezone.localdate(),
-        codex=workshop.codex,
-        focus_point=workshop.focus_point,
+        group_names=list(workshop.groups.values_list("name", flat=True)),
+        pool=list(workshop.pool.all()),
         own_dilemmas=workshop.own_dilemmas,
         private_tagging=workshop.private_tagging,
+        focus_point=workshop.focus_point,
+        series_name=workshop.series.name if workshop.series else "",
     )
-    copy.pool.set(workshop.pool.all())
-    Group.objects.bulk_create(
-        Group(workshop=copy, position=group.position, name=group.name)
-        for group in workshop.groups.all()
-    )
-    return copy
 
 
 def cases_used_in_series(series: Series | None, *, exclude: Workshop | None = None) -> set[int]:
