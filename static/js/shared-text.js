@@ -401,10 +401,50 @@ function startSharedTexts() {
   }
 }
 
-if (document.readyState === "loading") {
-  document.addEventListener("DOMContentLoaded", startSharedTexts);
-} else {
+// A reload the page does itself keeps the member where they were typing: the same box, the
+// caret as far from the end of the text as it was, so the next keystroke lands where the last
+// one did whatever the reload merged in before it.
+const FOCUS_KEY = `kodeks:focus:${location.pathname}`;
+
+function rememberFocus() {
+  const active = document.activeElement;
+  const shared = sharedTexts.find((candidate) => candidate.textarea === active);
+  if (!shared) return;
+  const fromEnd = active.value.length - active.selectionEnd;
+  const width = active.selectionEnd - active.selectionStart;
+  try {
+    sessionStorage.setItem(FOCUS_KEY, JSON.stringify({ field: shared.field, fromEnd, width }));
+  } catch {
+    // Storage full or off: the member taps the box again.
+  }
+}
+
+function restoreFocus() {
+  let focus = null;
+  try {
+    focus = JSON.parse(sessionStorage.getItem(FOCUS_KEY));
+    sessionStorage.removeItem(FOCUS_KEY);
+  } catch {
+    focus = null;
+  }
+  const shared = focus && sharedTexts.find((candidate) => candidate.field === focus.field);
+  if (!shared) return;
+  const textarea = shared.textarea;
+  const end = Math.max(0, textarea.value.length - (Number(focus.fromEnd) || 0));
+  const start = Math.max(0, end - (Number(focus.width) || 0));
+  textarea.focus();
+  textarea.setSelectionRange(start, end);
+}
+
+function start() {
   startSharedTexts();
+  restoreFocus();
+}
+
+if (document.readyState === "loading") {
+  document.addEventListener("DOMContentLoaded", start);
+} else {
+  start();
 }
 
 // Each poll that brings a new live section brings the group's texts with it.
@@ -422,6 +462,7 @@ document.addEventListener("htmx:beforeOnLoad", (event) => {
   if (event.detail.xhr?.getResponseHeader("HX-Refresh") === "true") {
     reloading = true;
     for (const shared of sharedTexts) shared.remember();
+    rememberFocus();
   }
 });
 
