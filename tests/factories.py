@@ -97,3 +97,15 @@ def count_queries(client: Client, url: str, **options) -> int:
 
 def csrf_token_in(html: str) -> str:
     return re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html).group(1)
+
+
+def kept_out_of(response, group: Group) -> bool:
+    """The visitor was refused the group: 404, or, for a participant of another group of the
+    workshop, sent to their own group (by a redirect, or told so when a script saved)."""
+    if response.status_code == 404:
+        return True
+    if response.status_code == 409:
+        elsewhere = response.json().get("moved_to", "")
+    else:
+        elsewhere = response.get("Location") or response.get("HX-Redirect") or ""
+    return "/gruppe/" in elsewhere and elsewhere != group.get_absolute_url()

@@ -17,7 +17,7 @@ from openpyxl import load_workbook
 from cases.models import Case
 from tests.factories import join, make_workshop
 from workshops import domain
-from workshops.models import Group, SharedText
+from workshops.models import Group, SharedText, WorkshopTemplate
 
 HIDDEN_TITLE = "Hemmelig workshop i Aarhus"
 HIDDEN_NOTES = "HEMMELIGE NOTER om borgmesteren"
@@ -59,6 +59,18 @@ OWN_ORGANISATION_ONLY = {
 # Everything else: the workshops' pages and actions, and Django admin (staff only).
 PROTECTED_NAMESPACES = {"workshops", "admin"}
 
+# A group's page and actions: a participant of the workshop is sent to their own group.
+GROUP_PAGES = (
+    "workshops:group",
+    "workshops:choose-case",
+    "workshops:own-dilemma",
+    "workshops:save-",
+    "workshops:revisions",
+    "workshops:tag-point",
+    "workshops:reveal-tags",
+    "workshops:mark-done",
+    "workshops:change-group",
+)
 ACTORS = [
     "anonymous",
     "participant of another group",
@@ -94,6 +106,7 @@ def world(content, alice, charlie, hanne, olga):
     make_workshop(charlie, title="Odders workshop")
     clients = {"anonymous": Client()}
     clients["participant of another group"] = join(workshop, group2, "Jonas")
+    own_group = group2.get_absolute_url()
     clients["participant of another workshop"] = join(other, other.groups.first(), "Sofie")
     for actor, user in (
         ("facilitator of another organisation", charlie),
@@ -114,6 +127,9 @@ def world(content, alice, charlie, hanne, olga):
         "app_label": "cases",
         "url": "ukendt/",
         "segment": "noter",
+        "template_pk": WorkshopTemplate.objects.create(
+            organisation=alice.organisation, name="S"
+        ).pk,
     }
     case = Case.objects.public().first()
     form = {
@@ -139,6 +155,7 @@ def world(content, alice, charlie, hanne, olga):
         "clients": clients,
         "values": values,
         "form": form,
+        "own_group": own_group,
     }
 
 
@@ -156,6 +173,16 @@ def refused(response) -> bool:
     location = response.get("Location", "")
     return response.status_code == 302 and (
         location.startswith("/login/") or location.startswith("/admin/login/")
+    )
+
+
+def sent_to_own_group(response, own_group_url: str) -> bool:
+    """A participant on another group's address is sent to their own group, seeing nothing
+    of the other."""
+    if response.status_code == 302:
+        return response["Location"] == own_group_url
+    return response.get("HX-Redirect") == own_group_url and HIDDEN_NOTES.encode() not in (
+        response.content
     )
 
 
@@ -192,6 +219,8 @@ def test_every_url_pattern_refuses_every_outsider(world):
                 checked += 1
                 if (key, actor) in OWN_ORGANISATION_ONLY:
                     ok = shows_nothing_of_aarhus(response) or refused(response)
+                elif actor == "participant of another group" and key.startswith(GROUP_PAGES):
+                    ok = refused(response) or sent_to_own_group(response, world["own_group"])
                 else:
                     ok = refused(response)
                 if not ok:
@@ -205,6 +234,7 @@ def test_every_url_pattern_refuses_every_outsider(world):
     assert (group.notes, group.conclusion, group.done) == (HIDDEN_NOTES, "", False)
     assert not group.tags.exists()
     assert group.participants.count() == 1
+    assert WorkshopTemplate.objects.filter(pk=world["values"]["template_pk"]).exists()
     print(f"access matrix: {len(patterns) - len(PUBLIC)} patterns, {checked} requests")
     assert checked == (len(patterns) - len(PUBLIC)) * (2 * len(ACTORS) - 1)
 

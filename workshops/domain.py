@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import secrets
 import uuid
 from collections import Counter
 from dataclasses import dataclass
@@ -25,6 +26,7 @@ from workshops.models import (
     Series,
     SharedText,
     Workshop,
+    WorkshopTemplate,
 )
 
 JOIN_ATTEMPTS_ALLOWED = 10
@@ -52,6 +54,27 @@ def default_group_names(count: int) -> list[str]:
     return [f"Gruppe {number}" for number in range(1, count + 1)]
 
 
+@dataclass(frozen=True)
+class Setup:
+    """What a facilitator sets a workshop up with, and can change while it is not closed."""
+
+    title: str
+    date: datetime.date
+    pool: list[Case]
+    own_dilemmas: bool
+    private_tagging: bool = False
+    group_change_open: bool = False
+    focus_point: Point | None = None
+    series_name: str = ""
+
+
+def _series(organisation, name: str) -> Series | None:
+    if not name:
+        return None
+    series, _created = Series.objects.get_or_create(organisation=organisation, name=name)
+    return series
+
+
 @transaction.atomic
 def create_workshop(
     facilitator,
@@ -63,21 +86,17 @@ def create_workshop(
     pool: list[Case],
     own_dilemmas: bool,
     private_tagging: bool = False,
+    group_change_open: bool = False,
     focus_point: Point | None = None,
     series_name: str = "",
     submission: uuid.UUID | None = None,
 ) -> Workshop:
     defaults = FORMAT_DEFAULTS[Format(format)]
     codex = focus_point.codex if focus_point else Codex.objects.get(slug=defaults.codex_slug)
-    series = None
-    if series_name:
-        series, _created = Series.objects.get_or_create(
-            organisation=facilitator.organisation, name=series_name
-        )
     workshop = Workshop.objects.create(
         organisation=facilitator.organisation,
         facilitator=facilitator,
-        series=series,
+        series=_series(facilitator.organisation, series_name),
         title=title,
         format=format,
         date=date,
@@ -85,6 +104,7 @@ def create_workshop(
         focus_point=focus_point,
         own_dilemmas=own_dilemmas,
         private_tagging=private_tagging,
+        group_change_open=group_change_open,
         submission=submission,
     )
     workshop.pool.set(pool)
@@ -107,9 +127,114 @@ def duplicate_workshop(workshop: Workshop, facilitator) -> Workshop:
         pool=list(workshop.pool.all()),
         own_dilemmas=workshop.own_dilemmas,
         private_tagging=workshop.private_tagging,
+        group_change_open=workshop.group_change_open,
         focus_point=workshop.focus_point,
         series_name=workshop.series.name if workshop.series else "",
     )
+
+
+def group_is_empty(group: Group) -> bool:
+    """Nobody is in the group and it has nothing of its own: it can go without loss."""
+    return not (
+        group.participants.exists()
+        or group.has_dilemma
+        or group.notes
+        or group.conclusion
+        or group.tags.exists()
+    )
+
+
+@transaction.atomic
+def edit_workshop(
+    workshop: Workshop,
+    setup: Setup,
+    *,
+    renamed: dict[int, str],
+    removed: set[int],
+    added: list[str],
+) -> None:
+    """Change the workshop's set-up: its settings and pool, its groups renamed (group id →
+    name), removed (only empty ones; one that someone joined meanwhile stays) and added.
+
+    Every open page follows: each group page polls with the workshop's set-up version and
+    reloads when it changes; the dashboard follows the workshop's version."""
+    groups = {group.pk: group for group in workshop.groups.select_for_update()}
+    for pk in removed:
+        if pk in groups and group_is_empty(groups[pk]):
+            groups.pop(pk).delete()
+    for pk, name in renamed.items():
+        if pk in groups and groups[pk].name != name:
+            _group_changed(groups[pk], name=name)
+    position = max((group.position for group in groups.values()), default=0)
+    Group.objects.bulk_create(
+        Group(workshop=workshop, position=position + offset, name=name)
+        for offset, name in enumerate(added, start=1)
+    )
+    workshop.pool.set(setup.pool)
+    _workshop_changed(
+        workshop,
+        title=setup.title,
+        date=setup.date,
+        own_dilemmas=setup.own_dilemmas,
+        private_tagging=setup.private_tagging,
+        group_change_open=setup.group_change_open,
+        focus_point=setup.focus_point,
+        series=_series(workshop.organisation, setup.series_name),
+        setup_version=F("setup_version") + 1,
+    )
+    workshop.refresh_from_db(fields=["setup_version"])
+
+
+@transaction.atomic
+def save_template(workshop: Workshop, *, name: str) -> WorkshopTemplate:
+    """The workshop's set-up (format, groups, pool, settings) as the organisation's template
+    `name`; a template of that name is replaced."""
+    template, _created = WorkshopTemplate.objects.update_or_create(
+        organisation=workshop.organisation,
+        name=name,
+        defaults={
+            "format": workshop.format,
+            "group_names": list(workshop.groups.values_list("name", flat=True)),
+            "focus_point": workshop.focus_point,
+            "own_dilemmas": workshop.own_dilemmas,
+            "private_tagging": workshop.private_tagging,
+            "group_change_open": workshop.group_change_open,
+        },
+    )
+    template.pool.set(workshop.pool.all())
+    return template
+
+
+def _moved(participant: Participant, group: Group) -> None:
+    """Put the participant in `group`. What they tagged on their own belonged to the old
+    group's talk and stays behind (forgotten); the old group's texts stay with it."""
+    old_group_id = participant.group_id
+    Participant.objects.filter(pk=participant.pk).update(group=group)
+    participant.private_tags.clear()
+    participant.group = group
+    # Both groups' member counts change.
+    for changed in {old_group_id, group.pk} - {None}:
+        _group_changed(Group(pk=changed))
+
+
+@transaction.atomic
+def move_participant(participant: Participant, group: Group) -> None:
+    if participant.group_id != group.pk:
+        _moved(participant, group)
+
+
+@transaction.atomic
+def split_participants(workshop: Workshop, *, at_random: bool) -> None:
+    """Deal the workshop's participants out over its groups, so the groups differ by one
+    member at most: in the order they joined, or shuffled."""
+    groups = list(workshop.groups.order_by("position"))
+    participants = list(workshop.participants.order_by("joined_at", "pk"))
+    if at_random:
+        secrets.SystemRandom().shuffle(participants)
+    for index, participant in enumerate(participants):
+        group = groups[index % len(groups)]
+        if participant.group_id != group.pk:
+            _moved(participant, group)
 
 
 def cases_used_in_series(series: Series | None, *, exclude: Workshop | None = None) -> set[int]:

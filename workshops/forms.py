@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import uuid
+from dataclasses import dataclass, field
 
 from django import forms
 from django.utils import timezone
@@ -9,19 +10,23 @@ from django.utils.translation import gettext_lazy as _
 
 from cases.models import Case
 from kodeks.models import Codex, Point
-from workshops.domain import FORMAT_DEFAULTS, default_group_names
+from workshops.domain import FORMAT_DEFAULTS, Setup, default_group_names, group_is_empty
 from workshops.models import (
     CODE_ALPHABET,
     CODE_LENGTH,
     LARGEST_ID,
     Format,
     Group,
+    Participant,
     Phase,
     Series,
+    Workshop,
+    WorkshopTemplate,
     normalise_join_code,
 )
 
 MAX_GROUPS = 30
+GROUP_NAME_LIMIT = 100
 TEXT_LIMIT = 20_000
 
 
@@ -43,15 +48,26 @@ class RowsField(forms.ModelMultipleChoiceField):
         return super().clean(value)
 
 
-class WorkshopForm(forms.Form):
+@dataclass
+class PoolSection:
+    """A heading of the pool picker: a duty with the cases KL lists under it, or a codex."""
+
+    heading: str
+    duty: forms.BoundField | None
+    cases: list[tuple[forms.BoundField, Case]] = field(default_factory=list)
+
+    @property
+    def chosen(self) -> bool:
+        """One of its cases is ticked on its own: the section opens to show it."""
+        return any(box.data["selected"] for box, _case in self.cases)
+
+
+class WorkshopSetupForm(forms.Form):
+    """What a workshop is set up with, when it is created and while it is not closed."""
+
     title = forms.CharField(label=_("Titel"), max_length=200)
     date = forms.DateField(
         label=_("Dato"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-    )
-    group_names = forms.CharField(
-        label=_("Grupper"),
-        help_text=_("Én gruppe pr. linje."),
-        widget=forms.Textarea(attrs={"rows": 4}),
     )
     focus_point = forms.ModelChoiceField(
         label=_("Kodekspunkt i fokus"),
@@ -78,8 +94,9 @@ class WorkshopForm(forms.Form):
     private_tagging = forms.BooleanField(
         label=_("Hver deltager tagger først for sig selv"), required=False
     )
-    # A new one with every blank form; see Workshop.submission.
-    submission = forms.UUIDField(required=False, initial=uuid.uuid4, widget=forms.HiddenInput)
+    group_change_open = forms.BooleanField(
+        label=_("Deltagerne må selv skifte gruppe"), required=False
+    )
     series_name = forms.CharField(
         label=_("Serie (valgfri)"),
         max_length=200,
@@ -90,25 +107,10 @@ class WorkshopForm(forms.Form):
 
     def __init__(self, *args, format: str, organisation, **kwargs) -> None:
         self.format = Format(format)
-        defaults = FORMAT_DEFAULTS[self.format]
-        initial = {
-            "date": timezone.localdate(),
-            "title": self.format.label,
-            "group_names": "\n".join(default_group_names(defaults.group_count)),
-            "own_dilemmas": defaults.own_dilemmas,
-        }
-        # Every format can be created as it comes: a pool, or a point in focus to draw it from.
-        if defaults.all_duties:
-            # A new query each time: the field's own queryset is shared by every form.
-            initial["pool_duties"] = list(self.base_fields["pool_duties"].queryset.all())
-        if self.format == Format.LEDERTEAM:
-            points = self.base_fields["focus_point"].queryset
-            initial["focus_point"] = points.order_by("number").first()
-        kwargs.setdefault("initial", initial)
         super().__init__(*args, **kwargs)
         self.fields["pool_cases"].queryset = (
             Case.objects.visible_to(organisation)
-            .select_related("codex")
+            .select_related("codex", "listed_under")
             .order_by("codex__position", "organisation_id", "number")
         )
         if self.format == Format.LEDERTEAM:
@@ -117,20 +119,25 @@ class WorkshopForm(forms.Form):
         else:
             del self.fields["focus_point"]
 
-    def clean_group_names(self) -> list[str]:
-        names = [line.strip() for line in self.cleaned_data["group_names"].splitlines()]
-        names = [name for name in names if name]
-        if not names:
-            raise forms.ValidationError(_("Skriv mindst én gruppe."))
-        if len(names) > MAX_GROUPS:
-            raise forms.ValidationError(
-                _("En workshop kan højst have %(max)s grupper.") % {"max": MAX_GROUPS}
-            )
-        if any(len(name) > 100 for name in names):
-            raise forms.ValidationError(_("Et gruppenavn må højst være 100 tegn."))
-        if len(set(names)) != len(names):
-            raise forms.ValidationError(_("To grupper har samme navn."))
-        return names
+    def pool_sections(self) -> list[PoolSection]:
+        """The cases to pick from, under their duty (with the duty's own box, which takes
+        them all) or, for cases under no duty, under their codex."""
+        duties = {}
+        if "pool_duties" in self.fields:
+            for box in self["pool_duties"]:
+                duties[box.data["value"].value] = box
+        sections: dict[object, PoolSection] = {}
+        for box in self["pool_cases"]:
+            case = box.data["value"].instance
+            if case.listed_under_id in duties:
+                key = case.listed_under_id
+                heading = f"{case.listed_under.number}. {case.listed_under.title}"
+            else:
+                key, heading = f"codex-{case.codex_id}", case.codex.title
+            if key not in sections:
+                sections[key] = PoolSection(heading=heading, duty=duties.get(key))
+            sections[key].cases.append((box, case))
+        return list(sections.values())
 
     def _pool(self) -> list[Case]:
         data = self.cleaned_data
@@ -153,6 +160,199 @@ class WorkshopForm(forms.Form):
             )
         return data
 
+    def setup(self) -> Setup:
+        data = self.cleaned_data
+        return Setup(
+            title=data["title"],
+            date=data["date"],
+            pool=data["pool"],
+            own_dilemmas=data["own_dilemmas"],
+            private_tagging=data["private_tagging"],
+            group_change_open=data["group_change_open"],
+            focus_point=data.get("focus_point"),
+            series_name=data["series_name"],
+        )
+
+
+def _check_group_names(names: list[str]) -> None:
+    if len(names) > MAX_GROUPS:
+        raise forms.ValidationError(
+            _("En workshop kan højst have %(max)s grupper.") % {"max": MAX_GROUPS}
+        )
+    if len(set(names)) != len(names):
+        raise forms.ValidationError(_("To grupper har samme navn."))
+
+
+def _group_name_lines(text: str) -> list[str]:
+    names = [line.strip() for line in text.splitlines()]
+    names = [name for name in names if name]
+    if any(len(name) > GROUP_NAME_LIMIT for name in names):
+        raise forms.ValidationError(_("Et gruppenavn må højst være 100 tegn."))
+    return names
+
+
+class WorkshopForm(WorkshopSetupForm):
+    """A new workshop, from a format's defaults or from one of the organisation's templates."""
+
+    group_names = forms.CharField(
+        label=_("Grupper"),
+        help_text=_("Én gruppe pr. linje."),
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+    # A new one with every blank form; see Workshop.submission.
+    submission = forms.UUIDField(required=False, initial=uuid.uuid4, widget=forms.HiddenInput)
+
+    field_order = ["title", "date", "group_names"]
+
+    def __init__(self, *args, format: str, organisation, template=None, **kwargs) -> None:
+        kwargs.setdefault("initial", self._initial(Format(format), template))
+        super().__init__(*args, format=format, organisation=organisation, **kwargs)
+
+    def _initial(self, format: Format, template) -> dict:
+        if template is not None:
+            return {
+                "date": timezone.localdate(),
+                "title": template.name,
+                "group_names": "\n".join(template.group_names),
+                "focus_point": template.focus_point,
+                "pool_cases": list(template.pool.all()),
+                "own_dilemmas": template.own_dilemmas,
+                "private_tagging": template.private_tagging,
+                "group_change_open": template.group_change_open,
+            }
+        defaults = FORMAT_DEFAULTS[format]
+        initial = {
+            "date": timezone.localdate(),
+            "title": format.label,
+            "group_names": "\n".join(default_group_names(defaults.group_count)),
+            "own_dilemmas": defaults.own_dilemmas,
+        }
+        # Every format can be created as it comes: a pool, or a point in focus to draw it from.
+        if defaults.all_duties:
+            # A new query each time: the field's own queryset is shared by every form.
+            initial["pool_duties"] = list(self.base_fields["pool_duties"].queryset.all())
+        if format == Format.LEDERTEAM:
+            points = self.base_fields["focus_point"].queryset
+            initial["focus_point"] = points.order_by("number").first()
+        return initial
+
+    def clean_group_names(self) -> list[str]:
+        names = _group_name_lines(self.cleaned_data["group_names"])
+        if not names:
+            raise forms.ValidationError(_("Skriv mindst én gruppe."))
+        _check_group_names(names)
+        return names
+
+
+class WorkshopEditForm(WorkshopSetupForm):
+    """A workshop's set-up changed: its settings and pool, and its groups renamed, added or
+    (when nobody is in them and they hold nothing) removed."""
+
+    new_groups = forms.CharField(
+        label=_("Nye grupper"),
+        help_text=_("Én gruppe pr. linje."),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+    def __init__(self, *args, workshop: Workshop, **kwargs) -> None:
+        self.workshop = workshop
+        self.groups = list(workshop.groups.order_by("position"))
+        kwargs.setdefault(
+            "initial",
+            {
+                "title": workshop.title,
+                "date": workshop.date,
+                "focus_point": workshop.focus_point,
+                "pool_cases": list(workshop.pool.all()),
+                "own_dilemmas": workshop.own_dilemmas,
+                "private_tagging": workshop.private_tagging,
+                "group_change_open": workshop.group_change_open,
+                "series_name": workshop.series.name if workshop.series else "",
+            },
+        )
+        super().__init__(
+            *args, format=workshop.format, organisation=workshop.organisation, **kwargs
+        )
+        for group in self.groups:
+            group.empty = group_is_empty(group)
+            self.fields[f"group_{group.pk}"] = forms.CharField(
+                label=format_lazy(_("Navn på gruppe {position}"), position=group.position),
+                max_length=GROUP_NAME_LIMIT,
+                initial=group.name,
+            )
+            if group.empty:
+                self.fields[f"remove_{group.pk}"] = forms.BooleanField(
+                    label=format_lazy(_("Fjern {name}"), name=group.name), required=False
+                )
+
+    def group_rows(self) -> list[tuple[Group, forms.BoundField, forms.BoundField | None]]:
+        return [
+            (
+                group,
+                self[f"group_{group.pk}"],
+                self[f"remove_{group.pk}"] if group.empty else None,
+            )
+            for group in self.groups
+        ]
+
+    def clean_new_groups(self) -> list[str]:
+        return _group_name_lines(self.cleaned_data["new_groups"])
+
+    def clean(self) -> dict:
+        data = super().clean()
+        if self.errors:
+            return data
+        data["removed"] = {group.pk for group in self.groups if data.get(f"remove_{group.pk}")}
+        data["renamed"] = {
+            group.pk: data[f"group_{group.pk}"].strip()
+            for group in self.groups
+            if group.pk not in data["removed"]
+        }
+        names = [*data["renamed"].values(), *data["new_groups"]]
+        if not names:
+            raise forms.ValidationError(_("En workshop skal have mindst én gruppe."))
+        _check_group_names(names)
+        return data
+
+
+class TemplateChoiceForm(forms.Form):
+    """The organisation's template a new workshop starts from, as the address names it."""
+
+    skabelon = forms.ModelChoiceField(queryset=WorkshopTemplate.objects.none())
+
+    def __init__(self, *args, queryset, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["skabelon"].queryset = queryset
+
+
+class TemplateNameForm(forms.Form):
+    name = forms.CharField(
+        label=_("Skabelonens navn"),
+        max_length=200,
+        help_text=_("En skabelon med samme navn bliver erstattet."),
+    )
+
+
+class ArrangeForm(forms.Form):
+    """Deal the participants out over the groups: in the order they joined, or at random."""
+
+    EVEN, RANDOM = "even", "random"
+
+    how = forms.ChoiceField(choices=[(EVEN, EVEN), (RANDOM, RANDOM)])
+
+
+class MoveForm(forms.Form):
+    """One participant to another group of the workshop."""
+
+    participant = forms.ModelChoiceField(queryset=Participant.objects.none())
+    group = forms.ModelChoiceField(label=_("Flyt til"), queryset=Group.objects.none())
+
+    def __init__(self, *args, workshop: Workshop, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["participant"].queryset = workshop.participants.all()
+        self.fields["group"].queryset = workshop.groups.all()
+
 
 class JoinForm(forms.Form):
     code = forms.CharField(
@@ -169,15 +369,29 @@ class JoinForm(forms.Form):
         return code
 
 
-class ParticipantForm(forms.Form):
-    display_name = forms.CharField(label=_("Dit navn (valgfrit)"), max_length=60, required=False)
+class GroupChoiceForm(forms.Form):
+    """The group a participant joins, or changes to."""
+
     group = forms.ModelChoiceField(
-        label=_("Gruppe"), queryset=Group.objects.none(), widget=forms.RadioSelect, empty_label=None
+        label=_("Gruppe"),
+        queryset=Group.objects.none(),
+        widget=forms.RadioSelect,
+        empty_label=None,
+        error_messages={
+            "required": _("Vælg en af workshoppens grupper."),
+            "invalid_choice": _("Vælg en af workshoppens grupper."),
+        },
     )
 
     def __init__(self, *args, workshop, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["group"].queryset = workshop.groups.all()
+
+
+class ParticipantForm(GroupChoiceForm):
+    display_name = forms.CharField(label=_("Dit navn (valgfrit)"), max_length=60, required=False)
+
+    field_order = ["display_name", "group"]
 
 
 class DilemmaForm(forms.Form):

@@ -134,6 +134,7 @@ class Workshop(models.Model):
     pool = models.ManyToManyField(Case, verbose_name=_("cases at vælge imellem"), blank=True)
     own_dilemmas = models.BooleanField(_("egne dilemmaer tilladt"), default=False)
     private_tagging = models.BooleanField(_("deltagerne tagger først hver for sig"), default=False)
+    group_change_open = models.BooleanField(_("deltagerne må selv skifte gruppe"), default=False)
     join_code = models.CharField(max_length=CODE_LENGTH, unique=True, default=new_join_code)
     phase = models.CharField(_("fase"), max_length=20, choices=Phase, default=Phase.INTRO)
     timer_ends_at = models.DateTimeField(null=True, blank=True)
@@ -147,6 +148,9 @@ class Workshop(models.Model):
     # change in a group counts in the group's own version. The live views' ETags are built
     # from versions, never from clocks.
     version = models.PositiveIntegerField(default=1)
+    # One more with every edit of what a group page shows around its live section (title,
+    # groups, pool, settings): an open page polls with it, and reloads when it has changed.
+    setup_version = models.PositiveIntegerField(default=1)
 
     objects = WorkshopQuerySet.as_manager()
 
@@ -168,6 +172,43 @@ class Workshop(models.Model):
     @property
     def display_code(self) -> str:
         return f"{self.join_code[:4]}-{self.join_code[4:]}"
+
+
+class WorkshopTemplate(models.Model):
+    """An organisation's own set-up, saved from a workshop: offered beside the formats, and
+    a new workshop made from it starts with its groups, pool and settings."""
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="workshop_templates"
+    )
+    name = models.CharField(_("navn"), max_length=200)
+    format = models.CharField(_("format"), max_length=20, choices=Format)
+    group_names = models.JSONField(_("grupper"), default=list)
+    focus_point = models.ForeignKey(
+        Point,
+        verbose_name=_("kodekspunkt i fokus"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    pool = models.ManyToManyField(Case, verbose_name=_("cases at vælge imellem"), blank=True)
+    own_dilemmas = models.BooleanField(_("egne dilemmaer tilladt"), default=False)
+    private_tagging = models.BooleanField(_("deltagerne tagger først hver for sig"), default=False)
+    group_change_open = models.BooleanField(_("deltagerne må selv skifte gruppe"), default=False)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "name"], name="workshop_template_unique_name"
+            ),
+        ]
+        verbose_name = _("skabelon")
+        verbose_name_plural = _("skabeloner")
+
+    def __str__(self) -> str:
+        return self.name
 
 
 class Group(models.Model):
@@ -239,10 +280,12 @@ class Membership:
     group_id: int
     group_version: int
     workshop_version: int
+    setup_version: int
     phase: str
     dilemma: str
     private_tagging: bool
     revealed: bool
+    group_change_open: bool
     # The member's page has not said for a while that it is open.
     seen_long_ago: bool
     # Other members on the page now, and of them those who saved a text a moment ago.
@@ -294,7 +337,8 @@ class ParticipantQuerySet(models.QuerySet):
         # Only our own table names and placeholders are put into the text.
         query = (
             "SELECT p.id, p.workshop_id, w.join_code, w.codex_id, p.group_id, g.version, w.version,"  # noqa: S608  # nosec B608
-            " w.phase, g.case_id, g.own_dilemma, w.private_tagging, g.revealed,"
+            " w.setup_version, w.phase, g.case_id, g.own_dilemma, w.private_tagging, g.revealed,"
+            " w.group_change_open,"
             " CASE WHEN p.seen_at IS NULL OR p.seen_at < %s THEN 1 ELSE 0 END,"
             f" (SELECT COUNT(*) FROM {participant} o"
             "   WHERE o.group_id = p.group_id AND o.id <> p.id AND o.seen_at >= %s),"
@@ -309,12 +353,12 @@ class ParticipantQuerySet(models.QuerySet):
             row = cursor.fetchone()
         if row is None:
             return None
-        *values, case_id, own_dilemma, private_tagging, revealed, stale, here, writing = row
+        *values, case_id, own_dilemma, private_tagging, revealed, change_open, stale = row[:-2]
+        here, writing = row[-2:]
         # SQLite answers 0 and 1 for booleans.
         dilemma = dilemma_key(case_id, bool(own_dilemma))
-        return Membership(
-            *values, dilemma, bool(private_tagging), bool(revealed), bool(stale), here, writing
-        )
+        flags = (private_tagging, revealed, change_open, stale)
+        return Membership(*values, dilemma, *map(bool, flags), here, writing)
 
 
 class Participant(models.Model):

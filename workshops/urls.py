@@ -12,6 +12,14 @@ urlpatterns = [
     path("workshops/", facilitator.workshop_list, name="list"),
     path("workshops/ny/", facilitator.create_workshop, name="create"),
     path("workshops/<int:pk>/", facilitator.dashboard, name="dashboard"),
+    path("workshops/<int:pk>/rediger/", facilitator.edit_workshop, name="edit"),
+    path("workshops/<int:pk>/grupper/", facilitator.arrange_groups, name="arrange"),
+    path("workshops/<int:pk>/skabelon/", facilitator.save_template, name="save-template"),
+    path(
+        "workshops/skabeloner/<int:template_pk>/slet/",
+        facilitator.delete_template,
+        name="delete-template",
+    ),
     path("workshops/<int:pk>/fase/", facilitator.change_phase, name="change-phase"),
     path("workshops/<int:pk>/timer/", facilitator.start_timer, name="start-timer"),
     path("workshops/<int:pk>/luk/", facilitator.close_workshop, name="close"),
@@ -70,4 +78,5 @@ urlpatterns = [
     path(GROUP + "privat-tag/", participant.tag_point_privately, name="tag-point-privately"),
     path(GROUP + "vis-tags/", participant.reveal_tags, name="reveal-tags"),
     path(GROUP + "faerdig/", participant.mark_done, name="mark-done"),
+    path(GROUP + "skift-gruppe/", participant.change_group, name="change-group"),
 ]

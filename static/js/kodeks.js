@@ -56,3 +56,26 @@ document.addEventListener("keydown", (event) => {
 document.addEventListener("click", (event) => {
   if (event.target.closest("[data-print]")) window.print();
 });
+
+// The set-up form's pool picker: how many cases the ticked duties and cases give, as they are
+// ticked. The server decides the pool; this only tells the facilitator before they create.
+function countPool(picker) {
+  const chosen = new Set();
+  for (const section of picker.querySelectorAll(".pool-section")) {
+    const duty = section.querySelector(".pool-duty input");
+    for (const box of section.querySelectorAll(".pool-cases input")) {
+      if (box.checked || duty?.checked) chosen.add(box.value);
+    }
+  }
+  const output = picker.querySelector("[data-pool-count]");
+  output.textContent =
+    chosen.size === 1
+      ? picker.dataset.countOne
+      : picker.dataset.countMany.replace("{count}", String(chosen.size));
+}
+document.addEventListener("DOMContentLoaded", () => {
+  for (const picker of document.querySelectorAll("[data-pool-picker]")) {
+    countPool(picker);
+    picker.addEventListener("change", () => countPool(picker));
+  }
+});

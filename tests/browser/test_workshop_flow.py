@@ -80,9 +80,9 @@ def test_facilitator_runs_an_onboarding_workshop_with_two_groups(
         expect(facilitator.get_by_label("Dato", exact=True)).to_have_value(
             timezone.localdate().isoformat()
         )
-        duties = facilitator.get_by_role("group", name="Cases fra pligterne")
-        duties.get_by_label("1. Lovlighed", exact=True).check()
-        duties.get_by_label("2. Sandhed", exact=True).check()
+        duties = facilitator.get_by_role("group", name="Cases at vælge imellem")
+        duties.get_by_label("cases – 1. Lovlighed").check()
+        duties.get_by_label("cases – 2. Sandhed").check()
         facilitator.get_by_role("button", name="Opret workshop").click()
         facilitator.wait_for_url(re.compile(r"/workshops/\d+/$"))
         expect(facilitator.get_by_role("heading", level=1)).to_have_text(
@@ -222,8 +222,8 @@ def test_the_form_sent_twice_at_once_makes_one_workshop(new_page, live_server, a
     log_in(facilitator, live_server.url, "alice", "alice-password")
     facilitator.goto(f"{live_server.url}/workshops/ny/?format=onboarding")
     facilitator.get_by_label("Titel", exact=True).fill("Dobbeltklik")
-    duties = facilitator.get_by_role("group", name="Cases fra pligterne")
-    duties.get_by_label("1. Lovlighed", exact=True).check()
+    duties = facilitator.get_by_role("group", name="Cases at vælge imellem")
+    duties.get_by_label("cases – 1. Lovlighed").check()
     landed = facilitator.evaluate(
         """async () => {
             const form = document.querySelector("form.stacked-form");

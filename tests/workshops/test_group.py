@@ -9,7 +9,7 @@ from cases.models import Case
 from kodeks.models import Codex, Point
 from tests.factories import count_queries, csrf_token_in, duty, join, make_workshop, participant_of
 from workshops import domain
-from workshops.models import Group, Phase
+from workshops.models import Group, Phase, SharedText
 
 HTMX = {"HX-Request": "true"}
 
@@ -215,9 +215,23 @@ GROUP_ACTIONS = [
 
 
 @pytest.mark.parametrize("action", GROUP_ACTIONS)
-def test_participant_of_another_group_is_refused(jonas, group1, action):
+def test_participant_of_another_group_is_sent_to_their_own(jonas, group1, group2, action):
+    """On another group's address a participant of the workshop sees nothing of it: they are
+    sent to their own group, and what they sent changes nothing."""
+    domain.save_text(group1, SharedText.NOTES, text="Gruppe 1's noter", version=0)
     method = jonas.get if action == "" else jonas.post
-    assert method(url(group1, action)).status_code == 404
+    response = method(url(group1, action), {"text": "Indtrængende", "version": 1})
+    assert response.status_code == 302
+    assert response["Location"] == group2.get_absolute_url()
+    assert "Gruppe 1's noter" not in response.content.decode()
+    group1.refresh_from_db()
+    assert (group1.notes, group1.notes_version, group1.done) == ("Gruppe 1's noter", 1, False)
+
+
+def test_a_poll_of_another_group_s_page_sends_the_phone_to_its_own(jonas, group1, group2):
+    response = jonas.get(url(group1), headers={"HX-Request": "true"})
+    assert response["HX-Redirect"] == group2.get_absolute_url()
+    assert b"<" not in response.content
 
 
 @pytest.mark.parametrize("action", GROUP_ACTIONS)

@@ -80,7 +80,7 @@ def test_participant_must_pick_a_group(client, workshop):
     response = client.post(f"/deltag/{workshop.join_code}/", {"display_name": "Mette"})
     assert response.status_code == 200
     html = response.content.decode()
-    assert "Dette felt er påkrævet." in html
+    assert "Vælg en af workshoppens grupper." in html
     assert 'value="Mette"' in html
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.factories import participant_of
+from tests.factories import kept_out_of, participant_of
 from workshops import domain
 from workshops.models import Group, Phase, Revision, SharedText
 
@@ -65,7 +65,7 @@ def test_a_closed_workshops_texts_are_read_but_not_restored(mette, workshop, sav
 def test_outsiders_neither_read_nor_restore(request, saved, visitor):
     """Another group's member, another workshop's and a visitor without a group."""
     outsider = request.getfixturevalue(visitor)
-    assert outsider.get(url(saved)).status_code == 404
-    assert outsider.post(url(saved), {"version": 2}).status_code == 404
+    assert kept_out_of(outsider.get(url(saved)), saved)
+    assert kept_out_of(outsider.post(url(saved), {"version": 2}), saved)
     saved.refresh_from_db()
     assert saved.notes == ""

@@ -12,9 +12,11 @@ from functools import wraps
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
 from django.utils.translation import gettext as _
+from django_htmx.http import HttpResponseClientRedirect
 
 from kodeks.models import User
 from workshops.models import Group, Membership, Participant, Workshop
@@ -113,16 +115,42 @@ def participant_in(request: HttpRequest, workshop: Workshop) -> Participant | No
     return workshop.participants.filter(pk=participant_id).select_related("group").first()
 
 
-def _membership(request: HttpRequest, code: str, group_pk: int) -> Membership:
-    """The visitor's membership of the group, or 404: a browser sees only its own group."""
+def _membership(request: HttpRequest, code: str, group_pk: int) -> Membership | None:
+    """The visitor's membership of the group, or None: a browser sees only its own group."""
     # Read once per request: the ETag check and the view both ask.
     if not hasattr(request, "membership"):
         request.membership = Participant.objects.membership(
             join_code=code, group_pk=group_pk, participant_ids=joined_workshops(request).values()
         )
-    if request.membership is None:
-        raise Http404
     return request.membership
+
+
+def _moved_elsewhere(request: HttpRequest, code: str) -> HttpResponse:
+    """The visitor is in another group of the workshop (moved there, or on an old page):
+    their page goes to it, on its next poll too, and shows nothing of this group; anyone
+    else gets 404."""
+    participant = (
+        Participant.objects.filter(
+            pk__in=joined_workshops(request).values(),
+            workshop__join_code=code,
+            group__isnull=False,
+        )
+        .select_related("group")
+        .first()
+    )
+    if participant is None:
+        raise Http404
+    group = participant.group
+    url = reverse("workshops:group", args=[code, group.pk])
+    if request.headers.get("HX-Request"):
+        return HttpResponseClientRedirect(url)
+    if request.get_preferred_type(["text/html", "application/json"]) == "application/json":
+        # A save from the old group's page, by its script: say why it was not saved.
+        message = _("Du er nu i %(group)s. Det, du skrev her, er ikke gemt.") % {
+            "group": group.name
+        }
+        return JsonResponse({"error": message, "moved_to": url}, status=409)
+    return redirect(url)
 
 
 def member_required(view: Callable) -> Callable:
@@ -131,7 +159,10 @@ def member_required(view: Callable) -> Callable:
 
     @wraps(view)
     def wrapper(request: HttpRequest, code: str, group_pk: int, **kwargs) -> HttpResponse:
-        return view(request, _membership(request, code, group_pk), **kwargs)
+        member = _membership(request, code, group_pk)
+        if member is None:
+            return _moved_elsewhere(request, code)
+        return view(request, member, **kwargs)
 
     return wrapper
 
@@ -142,6 +173,8 @@ def writing_member_required(view: Callable) -> Callable:
     @wraps(view)
     def wrapper(request: HttpRequest, code: str, group_pk: int, **kwargs) -> HttpResponse:
         member = _membership(request, code, group_pk)
+        if member is None:
+            return _moved_elsewhere(request, code)
         if member.is_closed:
             raise PermissionDenied(
                 _("Workshoppen er lukket. Jeres resultat kan ikke længere ændres.")

@@ -25,12 +25,26 @@ from kodeks.models import Point
 from kodeks.rendering import render_shared
 from kodeks.views import HtmxHttpRequest
 from workshops import domain
-from workshops.forms import PhaseForm, PlenaryForm, TimerForm, WorkshopForm
-from workshops.models import Format, Group, Phase, Workshop
+from workshops.forms import (
+    ArrangeForm,
+    MoveForm,
+    PhaseForm,
+    PlenaryForm,
+    TemplateChoiceForm,
+    TemplateNameForm,
+    TimerForm,
+    WorkshopEditForm,
+    WorkshopForm,
+)
+from workshops.models import Format, Group, Phase, Workshop, WorkshopTemplate
 from workshops.views.access import facilitator_required, get_workshop_for_facilitator
 
 CLOSED_PER_PAGE = 20
 TIMER_EXTRA_MINUTES = 5
+
+
+def _templates(request: HttpRequest):
+    return WorkshopTemplate.objects.filter(organisation_id=request.user.organisation_id)
 
 
 @require_GET
@@ -51,45 +65,117 @@ def workshop_list(request: HttpRequest) -> HttpResponse:
         "upcoming": open_workshops.filter(date__gt=today).order_by("date", "created_at"),
         "closed": closed_page,
     }
-    context = {"sections": sections, "closed_page": closed_page, "formats": Format}
+    context = {
+        "sections": sections,
+        "closed_page": closed_page,
+        "formats": Format,
+        "templates": _templates(request),
+    }
     return render(request, "workshops/workshop_list.html", context)
+
+
+def _chosen_template(request: HttpRequest) -> WorkshopTemplate | None:
+    """The organisation's template the set-up starts from (?skabelon=), if one is asked for."""
+    choice = TemplateChoiceForm(request.GET, queryset=_templates(request))
+    return choice.cleaned_data["skabelon"] if choice.is_valid() else None
 
 
 @require_http_methods(["GET", "POST"])
 @facilitator_required
 def create_workshop(request: HttpRequest) -> HttpResponse:
-    format = request.GET.get("format", Format.ONBOARDING)
+    template = _chosen_template(request)
+    format = template.format if template else request.GET.get("format", Format.ONBOARDING)
     if format not in Format.values:
         format = Format.CUSTOM
     organisation = request.user.organisation
-    form = WorkshopForm(request.POST or None, format=format, organisation=organisation)
+    form = WorkshopForm(
+        request.POST or None, format=format, organisation=organisation, template=template
+    )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         workshops = Workshop.objects.for_organisation(request.user.organisation_id)
         submission = data["submission"]
         if submission and (sent := workshops.filter(submission=submission).first()):
             return redirect(sent)
+        setup = form.setup()
         try:
             workshop = domain.create_workshop(
                 request.user,
-                title=data["title"],
+                title=setup.title,
                 format=format,
-                date=data["date"],
+                date=setup.date,
                 group_names=data["group_names"],
-                pool=data["pool"],
-                own_dilemmas=data["own_dilemmas"],
-                private_tagging=data["private_tagging"],
-                focus_point=data.get("focus_point"),
-                series_name=data["series_name"],
+                pool=setup.pool,
+                own_dilemmas=setup.own_dilemmas,
+                private_tagging=setup.private_tagging,
+                group_change_open=setup.group_change_open,
+                focus_point=setup.focus_point,
+                series_name=setup.series_name,
                 submission=submission,
             )
         except IntegrityError:
             # The same form, sent twice at once: the other request created it.
             return redirect(get_object_or_404(workshops, submission=submission))
         return redirect(workshop)
-    series = organisation.series.all() if organisation else []
-    context = {"form": form, "format": Format(format), "formats": Format, "series": series}
+    context = {
+        "form": form,
+        "format": Format(format),
+        "formats": Format,
+        "template": template,
+        "templates": _templates(request),
+        "series": organisation.series.all() if organisation else [],
+    }
     return render(request, "workshops/workshop_form.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+@facilitator_required
+def edit_workshop(request: HttpRequest, pk: int) -> HttpResponse:
+    """Change a workshop's set-up while it is upcoming or running; every open page follows
+    within one poll."""
+    workshop = get_workshop_for_facilitator(request, pk)
+    if workshop.is_closed:
+        messages.info(request, _("En lukket workshop kan ikke ændres. Genåbn den først."))
+        return redirect(workshop)
+    form = WorkshopEditForm(request.POST or None, workshop=workshop)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        domain.edit_workshop(
+            workshop,
+            form.setup(),
+            renamed=data["renamed"],
+            removed=data["removed"],
+            added=data["new_groups"],
+        )
+        messages.success(request, _("Ændringerne er gemt."))
+        return redirect(workshop)
+    context = {"workshop": workshop, "form": form, "series": workshop.organisation.series.all()}
+    return render(request, "workshops/edit_workshop.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+@facilitator_required
+def save_template(request: HttpRequest, pk: int) -> HttpResponse:
+    """Save the workshop's set-up as one of the organisation's templates."""
+    workshop = get_workshop_for_facilitator(request, pk)
+    form = TemplateNameForm(request.POST or None, initial={"name": workshop.title})
+    if request.method == "POST" and form.is_valid():
+        template = domain.save_template(workshop, name=form.cleaned_data["name"])
+        saved = _(
+            "Skabelonen “%(name)s” er gemt. Den står ved formaterne, når du opretter en workshop."
+        )
+        messages.success(request, saved % {"name": template.name})
+        return redirect(workshop)
+    return render(request, "workshops/save_template.html", {"workshop": workshop, "form": form})
+
+
+@require_POST
+@facilitator_required
+def delete_template(request: HttpRequest, template_pk: int) -> HttpResponse:
+    template = get_object_or_404(_templates(request), pk=template_pk)
+    template.delete()
+    messages.success(request, _("Skabelonen “%(name)s” er slettet.") % {"name": template.name})
+    return redirect("workshops:list")
 
 
 def _dashboard_groups(workshop: Workshop) -> list[Group]:
@@ -238,6 +324,52 @@ def reopen_workshop(request: HttpRequest, pk: int) -> HttpResponse:
     if workshop.is_closed and workshop.notes_purged_at is None:
         domain.set_phase(workshop, phase=Phase.PLENARY)
     return redirect(workshop)
+
+
+@require_http_methods(["GET", "POST"])
+@facilitator_required
+def arrange_groups(request: HttpRequest, pk: int) -> HttpResponse:
+    """Who is in which group: deal everyone out evenly or at random, or move one person. A
+    moved participant's phone follows to the new group on its next poll."""
+    workshop = get_workshop_for_facilitator(request, pk)
+    arrange_form = ArrangeForm()
+    move_form = MoveForm(workshop=workshop)
+    if request.method == "POST" and not workshop.is_closed:
+        if "how" in request.POST:
+            arrange_form = ArrangeForm(request.POST)
+            if arrange_form.is_valid():
+                at_random = arrange_form.cleaned_data["how"] == ArrangeForm.RANDOM
+                domain.split_participants(workshop, at_random=at_random)
+                messages.success(request, _("Deltagerne er fordelt på grupperne."))
+                return redirect("workshops:arrange", pk=workshop.pk)
+        else:
+            move_form = MoveForm(request.POST, workshop=workshop)
+            if move_form.is_valid():
+                participant = move_form.cleaned_data["participant"]
+                group = move_form.cleaned_data["group"]
+                domain.move_participant(participant, group)
+                messages.success(
+                    request,
+                    _("%(participant)s er flyttet til %(group)s.")
+                    % {"participant": participant, "group": group},
+                )
+                return redirect("workshops:arrange", pk=workshop.pk)
+    groups = list(workshop.groups.order_by("position"))
+    members = defaultdict(list)
+    for participant in workshop.participants.order_by("joined_at", "pk"):
+        members[participant.group_id].append(participant)
+    for group in groups:
+        group.members = members[group.pk]
+    context = {
+        "workshop": workshop,
+        "groups": groups,
+        "without_group": members[None],
+        "participant_count": sum(len(people) for people in members.values()),
+        "arrange_form": arrange_form,
+        "move_form": move_form,
+    }
+    status = 400 if arrange_form.errors or move_form.errors else 200
+    return render(request, "workshops/arrange_groups.html", context, status=status)
 
 
 @require_POST

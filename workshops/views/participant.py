@@ -30,6 +30,7 @@ from workshops import domain
 from workshops.forms import (
     CaseChoiceForm,
     DoneForm,
+    GroupChoiceForm,
     JoinForm,
     OwnDilemmaForm,
     ParticipantForm,
@@ -195,6 +196,10 @@ def _group_context(request: HttpRequest, group: Group, member: Membership) -> di
         context["pool"] = [case for case in pool if case.pk != group.case_id]
         # The groups bring their own dilemmas, with no cases to choose from.
         context["own_dilemmas_only"] = workshop.own_dilemmas and not pool
+    if workshop.group_change_open and not workshop.is_closed:
+        context["group_form"] = GroupChoiceForm(
+            workshop=workshop, initial={"group": group}, auto_id="change-%s"
+        )
     if group.done or workshop.is_closed:
         elsewhere = domain.same_case_elsewhere(group)
         points = context["points"]
@@ -219,8 +224,13 @@ def _render_group(
 
 
 def _page_is_stale(request: HttpRequest, member: Membership) -> bool:
-    """The polling page shows another phase or another dilemma than the group has now."""
-    shown = {"fase": member.phase, "dilemma": member.dilemma}
+    """The polling page shows another phase or another dilemma than the group has now, or
+    the workshop was set up anew (renamed, other groups or cases) since it was loaded."""
+    shown = {
+        "fase": member.phase,
+        "dilemma": member.dilemma,
+        "opsaetning": str(member.setup_version),
+    }
     return any(request.GET.get(name) not in {None, value} for name, value in shown.items())
 
 
@@ -488,3 +498,18 @@ def mark_done(request: HttpRequest, member: Membership) -> HttpResponse:
     if form.is_valid():
         domain.mark_done(Group(pk=member.group_id), done=form.cleaned_data["done"])
     return redirect(member)
+
+
+@require_POST
+@writing_member_required
+def change_group(request: HttpRequest, member: Membership) -> HttpResponse:
+    """A participant moves to another group, where the facilitator lets them."""
+    group = get_group(member)
+    if not member.group_change_open:
+        raise PermissionDenied(_("Facilitatoren fordeler grupperne i denne workshop."))
+    form = GroupChoiceForm(request.POST, workshop=group.workshop, auto_id="change-%s")
+    if not form.is_valid():
+        return _render_group(request, group, member, status=400, group_form=form)
+    participant = Participant.objects.get(pk=member.participant_id)
+    domain.move_participant(participant, form.cleaned_data["group"])
+    return redirect(participant.group)
