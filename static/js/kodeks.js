@@ -34,9 +34,40 @@ function tickCountdowns() {
     if (announcer && !announcedTimers.has(endsAt)) {
       announcedTimers.add(endsAt);
       announcer.textContent = box.dataset.expired;
+      // A timer that ran out while the page was closed is not worth a sound on opening it.
+      if (Date.now() - Date.parse(endsAt) < 5000) chime();
     }
   }
 }
+// The projector can play a short sound when the time is up: off until the facilitator ticks
+// it, and remembered on this computer.
+const SOUND_KEY = "kodeks:timer-sound";
+function soundSwitch() {
+  return document.querySelector("[data-timer-sound]");
+}
+function chime() {
+  const toggle = soundSwitch();
+  if (!toggle?.checked) return;
+  new Audio(toggle.dataset.timerSound).play().catch(() => {
+    // The browser allows no sound before the page was touched; the words are on screen.
+  });
+}
+document.addEventListener("DOMContentLoaded", () => {
+  const toggle = soundSwitch();
+  if (!toggle) return;
+  try {
+    toggle.checked = localStorage.getItem(SOUND_KEY) === "on";
+  } catch {
+    toggle.checked = false;
+  }
+  toggle.addEventListener("change", () => {
+    try {
+      localStorage.setItem(SOUND_KEY, toggle.checked ? "on" : "off");
+    } catch {
+      // Storage off: the choice lasts as long as the page.
+    }
+  });
+});
 setInterval(tickCountdowns, 1000);
 document.addEventListener("htmx:afterSwap", tickCountdowns);
 document.addEventListener("DOMContentLoaded", tickCountdowns);

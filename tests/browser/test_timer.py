@@ -51,3 +51,54 @@ def test_the_timer_runs_out_on_the_phone_and_on_the_projector(
     facilitator.goto(f"{base}/workshops/{workshop.pk}/")
     facilitator.get_by_role("button", name="Plenum").click()
     expect(phone.locator(".timer")).to_have_count(0, timeout=LIVE_TIMEOUT)
+
+
+def test_the_projector_follows_the_dashboard_s_timer_and_chimes_when_asked(
+    new_page, live_server, content, alice
+):
+    """The projector is open on the wall while the facilitator works the dashboard on their
+    laptop: it picks up the timer, plays its sound only when switched on, and a new phase
+    takes the run-out timer away."""
+    workshop = make_workshop(alice)
+    domain.set_phase(workshop, phase=Phase.DISCUSSION)
+    base = live_server.url
+    projector = new_page(LAPTOP)
+    # Counts the sounds the page starts, instead of playing them.
+    projector.add_init_script(
+        "window.chimes = 0; HTMLMediaElement.prototype.play = function () {"
+        " window.chimes += 1; return Promise.resolve(); };"
+    )
+    log_in(projector, base, "alice", "alice-password")
+    projector.goto(f"{base}/workshops/{workshop.pk}/projektor/")
+    sound = projector.get_by_label("Spil en kort lyd, når tiden er gået")
+    expect(sound).not_to_be_checked()
+    expect(projector.locator(".timer")).to_have_count(0)
+
+    dashboard = new_page(LAPTOP)
+    log_in(dashboard, base, "alice", "alice-password")
+    dashboard.goto(f"{base}/workshops/{workshop.pk}/")
+    dashboard.get_by_label("Timer (minutter)").fill("10")
+    dashboard.get_by_role("button", name="Start timer").click()
+    expect(projector.locator(".timer")).to_contain_text("Tid tilbage", timeout=LIVE_TIMEOUT)
+
+    # Runs out unheard while the sound is off; once switched on, the next one chimes.
+    ends = timezone.now() + datetime.timedelta(seconds=2)
+    Workshop.objects.filter(pk=workshop.pk).update(timer_ends_at=ends, version=F("version") + 1)
+    expect(projector.locator(".timer")).to_have_text("Tiden er gået", timeout=LIVE_TIMEOUT + 3_000)
+    assert projector.evaluate("window.chimes") == 0
+    sound.check()
+    ends = timezone.now() + datetime.timedelta(seconds=7)
+    Workshop.objects.filter(pk=workshop.pk).update(timer_ends_at=ends, version=F("version") + 1)
+    expect(projector.locator(".timer")).to_contain_text("Tid tilbage", timeout=LIVE_TIMEOUT)
+    expect(projector.locator(".timer")).to_have_text("Tiden er gået", timeout=LIVE_TIMEOUT + 3_000)
+    assert projector.evaluate("window.chimes") == 1
+    # The choice is remembered on this computer.
+    projector.reload()
+    expect(projector.get_by_label("Spil en kort lyd, når tiden er gået")).to_be_checked()
+
+    # Plenum: the projector shows the groups, and the run-out timer is gone.
+    dashboard.get_by_role("button", name="Plenum").click()
+    expect(projector.locator(".slide .eyebrow")).to_contain_text(
+        "gruppe 1 af 2", timeout=LIVE_TIMEOUT
+    )
+    expect(projector.locator(".timer")).to_have_count(0)

@@ -621,3 +621,32 @@ def test_a_workshop_is_copied_with_its_set_up_and_nothing_that_happened(client, 
     for group in copy.groups.all():
         assert (group.case, group.notes, group.conclusion, group.own_title) == (None, "", "", "")
         assert not group.tags.exists() and not group.revisions.exists()
+
+
+def test_the_projector_polls_for_the_timer_and_reloads_for_a_new_phase(client, alice, workshop):
+    client.force_login(alice)
+    url = reverse("workshops:projector", args=[workshop.pk])
+    page = client.get(url).content.decode()
+    poll = f"{url}?fase=intro"
+    assert f'hx-get="{poll}"' in page
+    first = client.get(poll, headers=HTMX)
+    assert 'id="projector-timer"' in first.content.decode()
+    assert "Tid tilbage" not in first.content.decode()
+    # Groups at work leave the projector alone: 304.
+    domain.save_text(workshop.groups.first(), SharedText.NOTES, text="Noter", version=0)
+    same = client.get(poll, headers={**HTMX, "If-None-Match": first["ETag"]})
+    assert same.status_code == 304
+    domain.set_timer(workshop, minutes=10)
+    timed = client.get(poll, headers={**HTMX, "If-None-Match": first["ETag"]})
+    assert timed.status_code == 200
+    assert "Tid tilbage" in timed.content.decode()
+    domain.set_phase(workshop, phase=Phase.DISCUSSION)
+    assert client.get(poll, headers=HTMX)["HX-Refresh"] == "true"
+
+
+def test_another_organisation_s_projector_poll_is_refused(client, charlie, workshop):
+    client.force_login(charlie)
+    url = reverse("workshops:projector", args=[workshop.pk]) + "?fase=intro"
+    response = client.get(url, headers=HTMX)
+    assert response.status_code == 404
+    assert workshop.title.encode() not in response.content

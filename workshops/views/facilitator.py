@@ -20,6 +20,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import condition, require_GET, require_http_methods, require_POST
 from django.views.decorators.vary import vary_on_headers
+from django_htmx.http import HttpResponseClientRefresh
 
 from kodeks.models import Point
 from kodeks.rendering import render_shared
@@ -399,13 +400,35 @@ def projector_join(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "workshops/projector_join.html", {"workshop": workshop})
 
 
+def _projector_etag(request: HttpRequest, pk: int, version: int) -> str:
+    return f'"projector{pk}.{version}.{request.LANGUAGE_CODE}"'
+
+
+def _projector_poll_etag(request: HttpRequest, pk: int) -> str | None:
+    """A poll's ETag: the workshop's own version (phase, timer), which groups' work leaves
+    alone; None for another organisation's workshop. Whole pages are not polled."""
+    if not request.headers.get("HX-Request"):
+        return None
+    workshops = Workshop.objects.for_organisation(request.user.organisation_id)
+    version = workshops.filter(pk=pk).values_list("version", flat=True).first()
+    return None if version is None else _projector_etag(request, pk, version)
+
+
 @require_GET
 @facilitator_required
-def projector(request: HttpRequest, pk: int) -> HttpResponse:
+@vary_on_headers("HX-Request")
+@condition(etag_func=_projector_poll_etag)
+def projector(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+    """The room's screen. It polls for the timer the dashboard starts, stops or extends; a
+    new phase reloads it, with the screens that phase shows."""
     workshop = get_workshop_for_facilitator(request, pk)
+    context = {"workshop": workshop, "etag": _projector_etag(request, pk, workshop.version)}
+    if request.htmx:
+        if request.GET.get("fase") != workshop.phase:
+            return HttpResponseClientRefresh()
+        return render(request, "workshops/projector.html#projector-timer", context)
     form = PlenaryForm(request.GET)
     requested = form.cleaned_data["position"] if form.is_valid() else 1
-    context = {"workshop": workshop}
     if workshop.phase in {Phase.PLENARY, Phase.CLOSED}:
         groups = list(workshop.groups.select_related("case").prefetch_related("tags"))
         position = min(requested, len(groups))
