@@ -11,6 +11,7 @@ import re
 from django.db import connection
 from django.test import Client, RequestFactory
 from django.test.utils import CaptureQueriesContext
+from django.urls import URLPattern, URLResolver, get_resolver
 
 from cases.models import Case
 from kodeks.models import Codex, Point
@@ -109,3 +110,32 @@ def kept_out_of(response, group: Group) -> bool:
     else:
         elsewhere = response.get("Location") or response.get("HX-Redirect") or ""
     return "/gruppe/" in elsewhere and elsewhere != group.get_absolute_url()
+
+
+# Every URL pattern of the site ----------------------------------------------------------------
+
+CONVERTER = re.compile(r"<(?:\w+:)?(\w+)>|\(\?P<(\w+)>[^)]*\)")
+
+
+def url_patterns(patterns=None, namespace=None, prefix=""):
+    """(name, route, namespace) of every URL pattern the site has."""
+    for pattern in patterns if patterns is not None else get_resolver().url_patterns:
+        if isinstance(pattern, URLResolver):
+            yield from url_patterns(
+                pattern.url_patterns, pattern.namespace or namespace, prefix + str(pattern.pattern)
+            )
+        else:
+            assert isinstance(pattern, URLPattern)
+            route = prefix + str(pattern.pattern)
+            key = f"{namespace}:{pattern.name}" if namespace else pattern.name
+            yield key or route, route, namespace
+
+
+def concrete(route: str, values: dict) -> str:
+    """The route as an address, each of its parts filled in from `values` by name."""
+
+    def fill(match):
+        name = match.group(1) or match.group(2)
+        return str(values[name])
+
+    return "/" + CONVERTER.sub(fill, route).replace("^", "").replace("$", "")

@@ -6,16 +6,14 @@ A pattern the matrix does not know fails the test, so a new URL must be placed h
 from __future__ import annotations
 
 import io
-import re
 
 import pytest
 from django.contrib.contenttypes.models import ContentType
 from django.test import Client
-from django.urls import URLPattern, URLResolver, get_resolver
 from openpyxl import load_workbook
 
 from cases.models import Case
-from tests.factories import join, make_workshop
+from tests.factories import concrete, join, make_workshop, url_patterns
 from workshops import domain
 from workshops.models import Group, SharedText, WorkshopTemplate
 
@@ -79,20 +77,6 @@ ACTORS = [
     "HR of another organisation",
     "HR of the organisation, writing",
 ]
-CONVERTER = re.compile(r"<(?:\w+:)?(\w+)>|\(\?P<(\w+)>[^)]*\)")
-
-
-def url_patterns(patterns=None, namespace=None, prefix=""):
-    for pattern in patterns if patterns is not None else get_resolver().url_patterns:
-        if isinstance(pattern, URLResolver):
-            yield from url_patterns(
-                pattern.url_patterns, pattern.namespace or namespace, prefix + str(pattern.pattern)
-            )
-        else:
-            assert isinstance(pattern, URLPattern)
-            route = prefix + str(pattern.pattern)
-            key = f"{namespace}:{pattern.name}" if namespace else pattern.name
-            yield key or route, route, namespace
 
 
 @pytest.fixture
@@ -157,14 +141,6 @@ def world(content, alice, charlie, hanne, olga):
         "form": form,
         "own_group": own_group,
     }
-
-
-def concrete(route: str, values: dict) -> str:
-    def fill(match):
-        name = match.group(1) or match.group(2)
-        return str(values[name])
-
-    return "/" + CONVERTER.sub(fill, route).replace("^", "").replace("$", "")
 
 
 def refused(response) -> bool:
