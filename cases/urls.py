@@ -7,5 +7,5 @@ from cases import views
 app_name = "cases"
 urlpatterns = [
     path("", views.case_library, name="library"),
-    path("<int:pk>/", views.case_detail, name="case"),
+    path("<id:pk>/", views.case_detail, name="case"),
 ]

@@ -9,4 +9,10 @@ class KodeksConfig(AppConfig):
     verbose_name = _("Kodeks")
 
     def ready(self) -> None:
+        from django.urls import register_converter
+
         from kodeks import middleware  # noqa: F401 - connects the login-time receiver
+        from kodeks.converters import RowIdConverter
+
+        # Every number in a URL is a row id or a codex point's number: <id:…>, never <int:…>.
+        register_converter(RowIdConverter, "id")

@@ -11,7 +11,7 @@ codex_patterns = (
     [
         path("", views.codex_list, name="codices"),
         path("<slug:slug>/", views.codex_detail, name="codex"),
-        path("<slug:slug>/<int:number>/", views.point_detail, name="point"),
+        path("<slug:slug>/<id:number>/", views.point_detail, name="point"),
         path("<slug:slug>/vejledning/<slug:guide>/", views.guide_detail, name="guide"),
     ],
     "kodeks",

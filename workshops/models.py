@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from cases.models import Case
+from kodeks.converters import LARGEST_ID
 from kodeks.models import Codex, Organisation, Point
 
 # Crockford's base32: no I, L, O or U, so a code read aloud or typed cannot be misread.
@@ -24,8 +25,6 @@ PRESENT_FOR = datetime.timedelta(seconds=20)
 SEEN_EVERY = datetime.timedelta(seconds=10)
 # A member who saved a text this long ago is still writing.
 WRITING_FOR = datetime.timedelta(seconds=8)
-# Row ids are 64-bit: a larger number names no row, and SQLite refuses to compare it.
-LARGEST_ID = 2**63 - 1
 
 
 def new_join_code() -> str:

@@ -6,34 +6,34 @@ from workshops.views import facilitator, participant, records
 
 app_name = "workshops"
 
-GROUP = "deltag/<str:code>/gruppe/<int:group_pk>/"
+GROUP = "deltag/<str:code>/gruppe/<id:group_pk>/"
 
 urlpatterns = [
     path("workshops/", facilitator.workshop_list, name="list"),
     path("workshops/ny/", facilitator.create_workshop, name="create"),
-    path("workshops/<int:pk>/", facilitator.dashboard, name="dashboard"),
-    path("workshops/<int:pk>/rediger/", facilitator.edit_workshop, name="edit"),
-    path("workshops/<int:pk>/grupper/", facilitator.arrange_groups, name="arrange"),
-    path("workshops/<int:pk>/skabelon/", facilitator.save_template, name="save-template"),
+    path("workshops/<id:pk>/", facilitator.dashboard, name="dashboard"),
+    path("workshops/<id:pk>/rediger/", facilitator.edit_workshop, name="edit"),
+    path("workshops/<id:pk>/grupper/", facilitator.arrange_groups, name="arrange"),
+    path("workshops/<id:pk>/skabelon/", facilitator.save_template, name="save-template"),
     path(
-        "workshops/skabeloner/<int:template_pk>/slet/",
+        "workshops/skabeloner/<id:template_pk>/slet/",
         facilitator.delete_template,
         name="delete-template",
     ),
-    path("workshops/<int:pk>/fase/", facilitator.change_phase, name="change-phase"),
-    path("workshops/<int:pk>/timer/", facilitator.start_timer, name="start-timer"),
-    path("workshops/<int:pk>/luk/", facilitator.close_workshop, name="close"),
-    path("workshops/<int:pk>/genaabn/", facilitator.reopen_workshop, name="reopen"),
-    path("workshops/<int:pk>/slet/", facilitator.delete_workshop, name="delete"),
-    path("workshops/<int:pk>/kopi/", facilitator.duplicate_workshop, name="duplicate"),
-    path("workshops/<int:pk>/projektor/", facilitator.projector, name="projector"),
-    path("workshops/<int:pk>/projektor/deltag/", facilitator.projector_join, name="projector-join"),
-    path("workshops/<int:pk>/grupper/<int:group_pk>/", facilitator.read_along, name="read-along"),
-    path("workshops/<int:pk>/qr.svg", facilitator.join_qr, name="join-qr"),
-    path("workshops/<int:pk>/opsummering/", records.summary, name="summary"),
+    path("workshops/<id:pk>/fase/", facilitator.change_phase, name="change-phase"),
+    path("workshops/<id:pk>/timer/", facilitator.start_timer, name="start-timer"),
+    path("workshops/<id:pk>/luk/", facilitator.close_workshop, name="close"),
+    path("workshops/<id:pk>/genaabn/", facilitator.reopen_workshop, name="reopen"),
+    path("workshops/<id:pk>/slet/", facilitator.delete_workshop, name="delete"),
+    path("workshops/<id:pk>/kopi/", facilitator.duplicate_workshop, name="duplicate"),
+    path("workshops/<id:pk>/projektor/", facilitator.projector, name="projector"),
+    path("workshops/<id:pk>/projektor/deltag/", facilitator.projector_join, name="projector-join"),
+    path("workshops/<id:pk>/grupper/<id:group_pk>/", facilitator.read_along, name="read-along"),
+    path("workshops/<id:pk>/qr.svg", facilitator.join_qr, name="join-qr"),
+    path("workshops/<id:pk>/opsummering/", records.summary, name="summary"),
     *(
         path(
-            f"workshops/<int:pk>/opsummering.{file_format}",
+            f"workshops/<id:pk>/opsummering.{file_format}",
             records.export_summary,
             {"file_format": file_format},
             name=f"summary-{file_format}",
