@@ -86,7 +86,9 @@ def _csv_safe(value: object) -> object:
 
 
 def csv_lines(rows: Iterable[Row]) -> Iterator[str]:
-    writer = csv.writer(_Echo(), delimiter=CSV_DELIMITER)
+    # Every field quoted: a spreadsheet that splits on "," (a comma locale) finds each comma
+    # inside quotes, so no text after one becomes a cell of its own that starts a formula.
+    writer = csv.writer(_Echo(), delimiter=CSV_DELIMITER, quoting=csv.QUOTE_ALL)
     yield BOM
     for row in rows:
         yield writer.writerow([_csv_safe(value) for value in row])

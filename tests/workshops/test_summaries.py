@@ -157,6 +157,35 @@ def test_csv_cell_that_starts_like_a_formula_is_escaped(client, alice, content):
     assert row["Noter"] == '\'=HYPERLINK("http://x")'
 
 
+def _cells_split_on_commas(line: str) -> list[str]:
+    """The line as a spreadsheet in a comma locale cuts it: at every comma outside quotes."""
+    cells, quoted, cell = [], False, ""
+    for char in line:
+        if char == '"':
+            quoted = not quoted
+        if char == "," and not quoted:
+            cells.append(cell)
+            cell = ""
+        else:
+            cell += char
+    return [*cells, cell]
+
+
+def test_csv_cell_read_in_a_comma_locale_never_starts_like_a_formula(client, alice, content):
+    workshop = make_workshop(alice, groups=1)
+    group = workshop.groups.get()
+    note = "ok,=cmd|' /C calc'!A0"
+    domain.save_text(group, SharedText.NOTES, text=note, version=0)
+    client.force_login(alice)
+    raw = body(client.get(f"/workshops/{workshop.pk}/opsummering.csv")).decode("utf-8-sig")
+    for line in raw.splitlines():
+        for cell in _cells_split_on_commas(line):
+            assert not cell.startswith(("=", "+", "-", "@")), line
+    # Read with the file's own delimiter, the note is there as it was written.
+    row = next(csv.DictReader(io.StringIO(raw), delimiter=";"))
+    assert row["Noter"] == note
+
+
 def test_xlsx_has_overview_groups_and_tags(client, alice, held):
     client.force_login(alice)
     response = client.get(f"/workshops/{held.pk}/opsummering.xlsx")
