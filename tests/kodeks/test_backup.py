@@ -1,7 +1,9 @@
 from __future__ import annotations
 
 import io
+import os
 import sqlite3
+import stat
 import threading
 from contextlib import closing
 from pathlib import Path
@@ -91,3 +93,23 @@ def test_backup_of_postgresql_points_to_pg_dump(tmp_path):
     with pytest.raises(CommandError, match="pg_dump"):
         backup(tmp_path / "kodeks.sqlite3")
     assert not (tmp_path / "kodeks.sqlite3").exists()
+
+
+@sqlite_only
+def test_backup_is_readable_by_the_app_user_only(tmp_path, alice, content):
+    # As a shell's default umask: new files readable by everyone.
+    previous = os.umask(0o022)
+    try:
+        target = tmp_path / "kodeks-backup.sqlite3"
+        backup(target)
+        again = tmp_path / "again.sqlite3"
+        again.write_text("")
+        backup(again, "--force")
+    finally:
+        os.umask(previous)
+    assert stat.S_IMODE(target.stat().st_mode) == 0o600
+    assert stat.S_IMODE(again.stat().st_mode) == 0o600
+    assert sorted(path.name for path in tmp_path.iterdir()) == [
+        "again.sqlite3",
+        "kodeks-backup.sqlite3",
+    ]

@@ -7,6 +7,8 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 
+from kodeks.database import make_private
+
 
 class Command(BaseCommand):
     help = (
@@ -33,6 +35,8 @@ class Command(BaseCommand):
         # Write beside the target and move into place, so a failed run leaves no half copy.
         partial = target.with_name(target.name + ".partial")
         partial.unlink(missing_ok=True)
+        # Private from its first byte: the copy holds password hashes, sessions and notes.
+        partial.touch(mode=0o600)
         connection.ensure_connection()
         with closing(sqlite3.connect(partial)) as copy:
             connection.connection.backup(copy)
@@ -40,5 +44,6 @@ class Command(BaseCommand):
         if check != "ok":
             partial.unlink()
             raise CommandError(f"Kopien er ikke sund: {check}")
+        make_private(partial)
         partial.replace(target)
         self.stdout.write(f"Backup skrevet til {target} ({target.stat().st_size} bytes).")
