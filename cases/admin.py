@@ -21,7 +21,32 @@ class CaseAdmin(admin.ModelAdmin):
         cases = super().get_queryset(request)
         if request.user.is_superuser:
             return cases
-        return cases.filter(organisation=request.user.organisation_id)
+        # A case without an organisation is KL's, public to everyone: staff who belong to no
+        # organisation have no cases of their own, not all of KL's.
+        if request.user.organisation_id is None:
+            return cases.none()
+        return cases.filter(organisation_id=request.user.organisation_id)
+
+    def _may_manage(self, request: HttpRequest, obj: Case | None) -> bool:
+        """Superusers manage KL's cases; other staff only their organisation's."""
+        if request.user.is_superuser:
+            return True
+        organisation_id = request.user.organisation_id
+        if organisation_id is None:
+            return False
+        return obj is None or obj.organisation_id == organisation_id
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return self._may_manage(request, None) and super().has_add_permission(request)
+
+    def has_view_permission(self, request: HttpRequest, obj: Case | None = None) -> bool:
+        return self._may_manage(request, obj) and super().has_view_permission(request, obj)
+
+    def has_change_permission(self, request: HttpRequest, obj: Case | None = None) -> bool:
+        return self._may_manage(request, obj) and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request: HttpRequest, obj: Case | None = None) -> bool:
+        return self._may_manage(request, obj) and super().has_delete_permission(request, obj)
 
     def get_exclude(self, request: HttpRequest, obj: Case | None = None) -> list[str]:
         return [] if request.user.is_superuser else ["organisation", "number"]
