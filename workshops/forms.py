@@ -13,7 +13,7 @@ from kodeks.models import Codex, Point
 from workshops.domain import FORMAT_DEFAULTS, Setup, default_group_names, group_is_empty
 from workshops.models import (
     CODE_ALPHABET,
-    CODE_LENGTH,
+    CODE_LENGTHS,
     LARGEST_ID,
     Format,
     Group,
@@ -359,13 +359,15 @@ class JoinForm(forms.Form):
         label=_("Kode"),
         max_length=20,
         widget=forms.TextInput(attrs={"autocomplete": "off", "autocapitalize": "characters"}),
-        help_text=_("Koden står på skærmen, fx K7Q2-M9XD."),
+        help_text=_("Koden står på skærmen, fx K7Q2-M9XD-4F."),
     )
 
     def clean_code(self) -> str:
         code = normalise_join_code(self.cleaned_data["code"])
-        if len(code) != CODE_LENGTH or any(char not in CODE_ALPHABET for char in code):
-            raise forms.ValidationError(_("Koden har 8 tegn, fx K7Q2-M9XD. Tjek den og prøv igen."))
+        if len(code) not in CODE_LENGTHS or any(char not in CODE_ALPHABET for char in code):
+            raise forms.ValidationError(
+                _("Koden har 10 tegn, fx K7Q2-M9XD-4F. Tjek den og prøv igen.")
+            )
         return code
 
 

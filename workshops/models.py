@@ -18,7 +18,11 @@ from kodeks.models import Codex, Organisation, Point
 
 # Crockford's base32: no I, L, O or U, so a code read aloud or typed cannot be misread.
 CODE_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
-CODE_LENGTH = 8  # 40 bits
+# 50 bits: with the join throttle, a thousand addresses guessing for a day find a given
+# running workshop with a chance below one in a million (README, Security).
+CODE_LENGTH = 10
+# Workshops created while codes had 8 characters keep them.
+CODE_LENGTHS = (CODE_LENGTH, 8)
 CODE_READS_AS = str.maketrans({"I": "1", "L": "1", "O": "0"})
 # A member is on the group page while it polls (every 3 s); it says so at most every 10 s.
 PRESENT_FOR = datetime.timedelta(seconds=20)
@@ -34,6 +38,10 @@ def new_join_code() -> str:
 def normalise_join_code(typed: str) -> str:
     """The code as stored, from what a participant typed: any case, dashes and spaces."""
     return "".join(typed.split()).replace("-", "").upper().translate(CODE_READS_AS)
+
+
+def display_join_code(code: str) -> str:
+    return "-".join(code[start : start + 4] for start in range(0, len(code), 4))
 
 
 class Format(models.TextChoices):
@@ -170,7 +178,8 @@ class Workshop(models.Model):
 
     @property
     def display_code(self) -> str:
-        return f"{self.join_code[:4]}-{self.join_code[4:]}"
+        """The code as shown for typing, in groups of four: K7Q2-M9XD-4F."""
+        return display_join_code(self.join_code)
 
 
 class WorkshopTemplate(models.Model):
@@ -427,7 +436,9 @@ class Revision(models.Model):
 
 
 class JoinAttempt(models.Model):
-    """A wrong join code, counted per address in the database so all app servers agree."""
+    """A wrong join code, counted per address in the database so all app servers agree.
+
+    The address is an IPv4 address or an IPv6 /64 network (workshops.domain.throttled_as)."""
 
     address = models.GenericIPAddressField()
     attempted_at = models.DateTimeField(default=timezone.now, db_index=True)

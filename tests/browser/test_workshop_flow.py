@@ -89,7 +89,7 @@ def test_facilitator_runs_an_onboarding_workshop_with_two_groups(
             "Onboarding af nye kolleger"
         )
         display_code = facilitator.locator(".join-code").inner_text().strip()
-        assert re.fullmatch(r"[0-9A-Z]{4}-[0-9A-Z]{4}", display_code), display_code
+        assert re.fullmatch(r"[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{2}", display_code), display_code
         direct_link = facilitator.get_by_role("link", name="Direkte link").get_attribute("href")
         workshop = Workshop.objects.get(title="Onboarding af nye kolleger")
         assert workshop.display_code == display_code

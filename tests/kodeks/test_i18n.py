@@ -44,7 +44,7 @@ def test_unknown_language_keeps_danish(client, content):
 def test_english_error_messages_and_plurals(client, alice, content):
     client.cookies["django_language"] = "en"
     response = client.post("/deltag/", {"code": "abc"})
-    assert "The code has 8 characters" in response.content.decode()
+    assert "The code has 10 characters" in response.content.decode()
     client.force_login(alice)
     html = client.get("/workshops/").content.decode()
     assert "New workshop" in html

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import datetime
 import io
 import time
 from unittest import mock
@@ -7,18 +8,44 @@ from unittest import mock
 import pytest
 import segno
 from django.contrib.sessions.models import Session
+from django.test import Client
 
 from tests.factories import HTMX, join, participant_of
 from workshops import domain
-from workshops.models import CODE_ALPHABET, JoinAttempt, Phase, new_join_code, normalise_join_code
+from workshops.models import (
+    CODE_ALPHABET,
+    CODE_LENGTH,
+    JoinAttempt,
+    Participant,
+    Phase,
+    Workshop,
+    display_join_code,
+    new_join_code,
+    normalise_join_code,
+)
 from workshops.views.access import PARTICIPANT_COOKIE
 
 
-def test_join_code_has_at_least_40_bits():
+def test_join_code_has_50_bits():
     code = new_join_code()
-    assert len(code) == 8
+    assert len(code) == 10
     assert set(code) <= set(CODE_ALPHABET)
-    assert len(CODE_ALPHABET) ** len(code) >= 2**40
+    assert len(CODE_ALPHABET) ** len(code) == 2**50
+
+
+def test_a_thousand_addresses_guessing_for_a_day_find_a_workshop_less_than_once_in_a_million():
+    """The computation in the README's security section, from the limits the code uses."""
+    windows_a_day = datetime.timedelta(days=1) / domain.JOIN_ATTEMPT_WINDOW
+    guesses = 1_000 * domain.JOIN_ATTEMPTS_ALLOWED * windows_a_day
+    assert guesses == 28_800_000
+    chance = guesses / len(CODE_ALPHABET) ** CODE_LENGTH
+    assert chance < 1e-6
+    assert round(chance, 10) == 2.56e-8
+
+
+def test_code_is_shown_in_groups_of_four_for_typing():
+    assert display_join_code("K7Q2M9XD4F") == "K7Q2-M9XD-4F"
+    assert display_join_code("K7Q2M9XD") == "K7Q2-M9XD"
 
 
 @pytest.mark.parametrize("typed", ["k7q2-m9xd", "K7Q2M9XD", " k7q2 m9xd ", "K7Q2-M9XD"])
@@ -30,10 +57,18 @@ def test_join_code_reads_confusable_letters_as_digits():
     assert normalise_join_code("io-l0") == "1010"
 
 
-def test_dashboard_shows_the_code_with_a_dash(client, alice, workshop):
+def test_dashboard_shows_the_code_with_dashes(client, alice, workshop):
     client.force_login(alice)
     html = client.get(workshop.get_absolute_url()).content.decode()
-    assert f'<p class="join-code">{workshop.join_code[:4]}-{workshop.join_code[4:]}</p>' in html
+    code = workshop.join_code
+    assert f'<p class="join-code">{code[:4]}-{code[4:8]}-{code[8:]}</p>' in html
+
+
+def test_a_workshop_with_an_eight_character_code_still_joins(client, workshop):
+    Workshop.objects.filter(pk=workshop.pk).update(join_code="K7Q2M9XD")
+    response = client.post("/deltag/", {"code": "k7q2-m9xd"})
+    assert response["Location"] == "/deltag/K7Q2M9XD/"
+    assert "Gruppe 1" in client.get(response["Location"]).content.decode()
 
 
 def test_typed_code_leads_to_the_workshop(client, workshop):
@@ -85,40 +120,109 @@ def test_participant_must_pick_a_group(client, workshop):
 
 
 def test_wrong_code_gets_a_clear_message(client, workshop):
-    response = client.post("/deltag/", {"code": "ZZZZ-ZZZZ"})
+    response = client.post("/deltag/", {"code": "ZZZZ-ZZZZ-ZZ"})
     html = response.content.decode()
     assert "Der er ingen åben workshop med den kode" in html
-    assert 'value="ZZZZ-ZZZZ"' in html
+    assert 'value="ZZZZ-ZZZZ-ZZ"' in html
     assert JoinAttempt.objects.count() == 1
 
 
 def test_malformed_code_explains_the_format(client, workshop):
     html = client.post("/deltag/", {"code": "abc"}).content.decode()
-    assert "Koden har 8 tegn" in html
+    assert "Koden har 10 tegn, fx K7Q2-M9XD-4F" in html
 
 
-def test_eleventh_wrong_code_in_ten_minutes_is_throttled(client, workshop):
-    for _ in range(domain.JOIN_ATTEMPTS_ALLOWED):
-        assert client.post("/deltag/", {"code": "ZZZZ-ZZZZ"}).status_code == 200
+def _wrong_codes(address: str, count: int) -> None:
+    """`count` wrong codes from the address, as the throttle has them recorded."""
+    JoinAttempt.objects.bulk_create(
+        JoinAttempt(address=domain.throttled_as(address)) for _ in range(count)
+    )
+
+
+def test_a_reached_limit_refuses_even_the_right_code(client, workshop):
+    _wrong_codes("127.0.0.1", domain.JOIN_ATTEMPTS_ALLOWED - 1)
+    assert client.post("/deltag/", {"code": "ZZZZ-ZZZZ-ZZ"}).status_code == 200
     response = client.post("/deltag/", {"code": workshop.join_code})
     assert response.status_code == 429
     assert "For mange forkerte koder" in response.content.decode()
+    assert client.get(f"/deltag/{workshop.join_code}/").status_code == 429
+    assert Participant.objects.count() == 0
+
+
+def test_wrong_codes_in_the_join_link_count_as_guesses(client, workshop):
+    _wrong_codes("127.0.0.1", domain.JOIN_ATTEMPTS_ALLOWED - 2)
+    assert client.get("/deltag/ZZZZZZZZZZ/").status_code == 404
+    assert client.get(f"/deltag/{workshop.join_code}/").status_code == 200  # not a guess
+    assert client.get("/deltag/ZZZZZZZZZY/").status_code == 404
+    assert JoinAttempt.objects.count() == domain.JOIN_ATTEMPTS_ALLOWED
+    response = client.get(f"/deltag/{workshop.join_code}/")
+    assert response.status_code == 429
+    assert "Gruppe 1" not in response.content.decode()
+
+
+def test_guessing_by_link_and_by_form_is_counted_together(client, workshop):
+    for number in range(domain.JOIN_ATTEMPTS_ALLOWED // 2):
+        client.get(f"/deltag/ZZZZZZ{number:04d}/")
+        client.post("/deltag/", {"code": f"YYYYYY{number:04d}"})
+    assert client.post("/deltag/", {"code": workshop.join_code}).status_code == 429
 
 
 def test_throttle_counts_per_address(client, workshop):
-    for _ in range(domain.JOIN_ATTEMPTS_ALLOWED):
-        client.post("/deltag/", {"code": "ZZZZ-ZZZZ"}, REMOTE_ADDR="10.0.0.1")
+    _wrong_codes("10.0.0.1", domain.JOIN_ATTEMPTS_ALLOWED)
+    assert client.post("/deltag/", {"code": "x"}, REMOTE_ADDR="10.0.0.1").status_code == 429
     response = client.post("/deltag/", {"code": workshop.join_code}, REMOTE_ADDR="10.0.0.2")
     assert response.status_code == 302
 
 
+def test_an_ipv6_network_is_counted_as_one_address(client, workshop):
+    for host in range(domain.JOIN_ATTEMPTS_ALLOWED):
+        client.get("/deltag/ZZZZZZZZZZ/", REMOTE_ADDR=f"2001:db8:1:2::{host + 1:x}")
+    assert set(JoinAttempt.objects.values_list("address", flat=True)) == {"2001:db8:1:2::"}
+    code = workshop.join_code
+    another_host = client.get(f"/deltag/{code}/", REMOTE_ADDR="2001:db8:1:2:ffff::9")
+    assert another_host.status_code == 429
+    another_network = client.get(f"/deltag/{code}/", REMOTE_ADDR="2001:db8:1:3::1")
+    assert another_network.status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("address", "counted_as"),
+    [
+        ("192.0.2.7", "192.0.2.7"),
+        ("2001:db8:1:2:3:4:5:6", "2001:db8:1:2::"),
+        ("::ffff:192.0.2.7", "192.0.2.7"),
+    ],
+)
+def test_addresses_are_counted_as_the_throttle_sees_them(address, counted_as):
+    assert domain.throttled_as(address) == counted_as
+
+
 def test_old_wrong_codes_no_longer_count(client, workshop):
-    for _ in range(domain.JOIN_ATTEMPTS_ALLOWED):
-        client.post("/deltag/", {"code": "ZZZZ-ZZZZ"})
+    _wrong_codes("127.0.0.1", domain.JOIN_ATTEMPTS_ALLOWED)
     JoinAttempt.objects.update(
         attempted_at=JoinAttempt.objects.first().attempted_at - domain.JOIN_ATTEMPT_WINDOW
     )
     assert client.post("/deltag/", {"code": workshop.join_code}).status_code == 302
+
+
+def test_a_room_on_one_address_where_some_mistype_all_join(workshop):
+    """60 phones behind one municipal Wi-Fi address; 15 mistype the code twice, once in the
+    form and once in the link, before they get it right. Everyone joins a group."""
+    groups = list(workshop.groups.all())
+    code = workshop.join_code
+    for number in range(60):
+        phone = Client(REMOTE_ADDR="198.51.100.20")
+        if number < 15:
+            assert phone.post("/deltag/", {"code": code[:-1] + "Z"}).status_code == 200
+            assert phone.get(f"/deltag/{code[::-1]}/").status_code == 404
+        response = phone.post("/deltag/", {"code": workshop.display_code.lower()})
+        assert response.status_code == 302, number
+        group = groups[number % len(groups)]
+        joined = phone.post(response["Location"], {"group": group.pk})
+        assert joined["Location"] == group.get_absolute_url(), number
+        assert group.name in phone.get(joined["Location"]).content.decode()
+    assert JoinAttempt.objects.count() == 30
+    assert workshop.participants.count() == 60
 
 
 def test_closed_workshops_code_stops_working(client, workshop):

@@ -14,7 +14,7 @@ from urllib.parse import quote
 
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
@@ -62,15 +62,18 @@ def _open_workshop(code: str) -> Workshop | None:
     return Workshop.objects.open().filter(join_code=code).first()
 
 
+def _too_many_wrong_codes(request: HttpRequest, form: JoinForm) -> HttpResponse:
+    context = {"form": form, "throttled": True}
+    return render(request, "workshops/join.html", context, status=429)
+
+
 @require_http_methods(["GET", "POST"])
 def join(request: HttpRequest) -> HttpResponse:
     form = JoinForm(request.POST or None)
     if request.method == "POST":
         address = client_address(request)
         if domain.join_throttled(address):
-            response = render(request, "workshops/join.html", {"form": form, "throttled": True})
-            response.status_code = 429
-            return response
+            return _too_many_wrong_codes(request, form)
         workshop = _open_workshop(form.cleaned_data["code"]) if form.is_valid() else None
         if workshop is not None:
             return redirect("workshops:join-workshop", code=workshop.join_code)
@@ -88,7 +91,14 @@ def join_workshop(request: HttpRequest, code: str) -> HttpResponse:
     canonical = normalise_join_code(code)
     if canonical and canonical != code:
         return redirect("workshops:join-workshop", code=canonical)
-    workshop = get_object_or_404(Workshop.objects.open(), join_code=code)
+    # A code in the address is a guess like one typed into the form, and counts the same.
+    address = client_address(request)
+    if domain.join_throttled(address):
+        return _too_many_wrong_codes(request, JoinForm())
+    workshop = _open_workshop(code)
+    if workshop is None:
+        domain.record_wrong_code(address)
+        raise Http404
     participant = participant_in(request, workshop)
     if participant is not None and participant.group_id:
         return redirect("workshops:group", code=code, group_pk=participant.group_id)
