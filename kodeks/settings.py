@@ -212,6 +212,10 @@ ACCESSIBILITY_STATEMENT_URL = os.environ.get(
 # throttles count that address instead of the proxy's.
 KODEKS_TRUSTED_PROXIES = env_int("KODEKS_TRUSTED_PROXIES", default=0)
 
+# Participants one address (an IPv6 /64) may join to one workshop: a whole room on one
+# municipal Wi-Fi, not an endless stream of made-up participants.
+KODEKS_JOINS_PER_ADDRESS = env_int("KODEKS_JOINS_PER_ADDRESS", default=150)
+
 # Days after a workshop closes before `purge_notes` deletes what was written in it.
 KODEKS_NOTES_RETENTION_DAYS = env_int("KODEKS_NOTES_RETENTION_DAYS", default=90)
 

@@ -9,6 +9,7 @@ import uuid
 from collections import Counter
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models import Count, F, Q
 from django.utils import timezone
@@ -270,8 +271,18 @@ def join_throttled(address: str) -> bool:
     """Too many wrong codes from the address lately: no code is tried for it, the right one
     neither, so guessing cannot go on by trying a known code in between."""
     since = timezone.now() - JOIN_ATTEMPT_WINDOW
-    wrong = JoinAttempt.objects.filter(address=throttled_as(address), attempted_at__gte=since)
+    wrong = JoinAttempt.objects.filter(
+        address=throttled_as(address), workshop=None, attempted_at__gte=since
+    )
     return wrong.count() >= JOIN_ATTEMPTS_ALLOWED
+
+
+def joins_exhausted(workshop: Workshop, address: str) -> bool:
+    """The address has joined the workshop as many participants as one address may: anyone
+    with the code could otherwise add participants without end, and the dashboard and HR's
+    figures would count them."""
+    joined = JoinAttempt.objects.filter(workshop=workshop, address=throttled_as(address))
+    return joined.count() >= settings.KODEKS_JOINS_PER_ADDRESS
 
 
 def record_wrong_code(address: str) -> None:
@@ -308,10 +319,16 @@ def mark_seen(participant_id: int) -> None:
 
 
 @transaction.atomic
-def join_workshop(workshop: Workshop, *, display_name: str, group: Group) -> Participant:
+def join_workshop(
+    workshop: Workshop, *, display_name: str, group: Group, address: str | None = None
+) -> Participant:
+    """A new participant in the group; joined from `address`, it counts towards that
+    address's joins of the workshop (joins_exhausted)."""
     participant = Participant.objects.create(
         workshop=workshop, group=group, display_name=display_name
     )
+    if address is not None:
+        JoinAttempt.objects.create(workshop=workshop, address=throttled_as(address))
     # The dashboard counts each group's members: a group's version, not the workshop's, so
     # people joining at once never queue for the workshop's row.
     _group_changed(group)

@@ -436,15 +436,22 @@ class Revision(models.Model):
 
 
 class JoinAttempt(models.Model):
-    """A wrong join code, counted per address in the database so all app servers agree.
+    """A wrong join code (no workshop), or a participant who joined the workshop, counted per
+    address in the database so all app servers agree.
 
     The address is an IPv4 address or an IPv6 /64 network (workshops.domain.throttled_as)."""
 
     address = models.GenericIPAddressField()
+    workshop = models.ForeignKey(
+        Workshop, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
     attempted_at = models.DateTimeField(default=timezone.now, db_index=True)
 
     class Meta:
-        indexes = [models.Index(fields=["address", "attempted_at"])]
+        indexes = [
+            models.Index(fields=["address", "attempted_at"]),
+            models.Index(fields=["workshop", "address"]),
+        ]
 
     def __str__(self) -> str:
         return f"{self.address} {self.attempted_at:%Y-%m-%d %H:%M}"

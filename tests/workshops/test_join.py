@@ -221,7 +221,7 @@ def test_a_room_on_one_address_where_some_mistype_all_join(workshop):
         joined = phone.post(response["Location"], {"group": group.pk})
         assert joined["Location"] == group.get_absolute_url(), number
         assert group.name in phone.get(joined["Location"]).content.decode()
-    assert JoinAttempt.objects.count() == 30
+    assert JoinAttempt.objects.filter(workshop=None).count() == 30
     assert workshop.participants.count() == 60
 
 
@@ -286,3 +286,24 @@ def test_a_browser_remembers_its_group_in_each_workshop_it_joined(workshop, grou
     browser.post(f"/deltag/{other_workshop.join_code}/", {"group": other_group.pk})
     assert browser.get(group1.get_absolute_url()).status_code == 200
     assert browser.get(other_group.get_absolute_url()).status_code == 200
+
+
+def test_joins_from_one_address_to_a_workshop_are_limited(settings, workshop, other_workshop):
+    settings.KODEKS_JOINS_PER_ADDRESS = 3
+    group = workshop.groups.first()
+    for _ in range(3):
+        join(workshop, group)
+    refused = Client().post(f"/deltag/{workshop.join_code}/", {"group": group.pk})
+    assert refused.status_code == 429
+    assert "Spørg facilitatoren" in refused.content.decode()
+    assert workshop.participants.count() == 3
+    # Another network, or another workshop, is not held back by it.
+    elsewhere = Client(REMOTE_ADDR="2001:db8:9:9::1")
+    assert elsewhere.post(f"/deltag/{workshop.join_code}/", {"group": group.pk})["Location"]
+    join(other_workshop, other_workshop.groups.first())
+    assert workshop.participants.count() == 4
+    assert other_workshop.participants.count() == 1
+
+
+def test_the_default_join_limit_takes_a_whole_room(settings):
+    assert settings.KODEKS_JOINS_PER_ADDRESS >= 150

@@ -103,16 +103,29 @@ def join_workshop(request: HttpRequest, code: str) -> HttpResponse:
     if participant is not None and participant.group_id:
         return redirect("workshops:group", code=code, group_pk=participant.group_id)
     form = ParticipantForm(request.POST or None, workshop=workshop)
+    status = 200
     if request.method == "POST" and form.is_valid():
-        participant = domain.join_workshop(
-            workshop,
-            display_name=form.cleaned_data["display_name"],
-            group=form.cleaned_data["group"],
-        )
-        response = redirect("workshops:group", code=code, group_pk=participant.group_id)
-        remember_participant(request, response, participant)
-        return response
-    return render(request, "workshops/join_workshop.html", {"workshop": workshop, "form": form})
+        if domain.joins_exhausted(workshop, address):
+            form.add_error(
+                None,
+                _(
+                    "Der er allerede tilmeldt så mange deltagere fra dette netværk, som "
+                    "workshoppen tager imod. Spørg facilitatoren."
+                ),
+            )
+            status = 429
+        else:
+            participant = domain.join_workshop(
+                workshop,
+                display_name=form.cleaned_data["display_name"],
+                group=form.cleaned_data["group"],
+                address=address,
+            )
+            response = redirect("workshops:group", code=code, group_pk=participant.group_id)
+            remember_participant(request, response, participant)
+            return response
+    context = {"workshop": workshop, "form": form}
+    return render(request, "workshops/join_workshop.html", context, status=status)
 
 
 # The shared texts as their addresses name them.
