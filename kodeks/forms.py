@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import ipaddress
+import time
 
 from django import forms
 from django.conf import settings
@@ -8,6 +9,7 @@ from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import gettext_lazy as _
 
 from kodeks.models import LoginFailure
+from kodeks.models.accounts import LOGIN_DELAY_SECONDS
 
 
 def client_address(request) -> str:
@@ -45,10 +47,13 @@ class ThrottledAuthenticationForm(AuthenticationForm):
     def clean(self) -> dict:
         username = self.cleaned_data.get("username") or ""
         address = client_address(self.request)
-        if LoginFailure.objects.throttled(username=username, address=address):
+        slowed = LoginFailure.objects.slowed(username=username)
+        attempt = LoginFailure.objects.reserve(username=username, address=address)
+        if attempt is None:
             raise forms.ValidationError(self.error_messages["throttled"], code="throttled")
-        try:
-            return super().clean()
-        except forms.ValidationError:
-            LoginFailure.objects.create(username=username.casefold()[:150], address=address)
-            raise
+        if slowed:
+            time.sleep(LOGIN_DELAY_SECONDS)
+        cleaned = super().clean()
+        # The password was right: the attempt is no failure.
+        attempt.delete()
+        return cleaned

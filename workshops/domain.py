@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cases.models import Case
-from kodeks.models import Codex, LoginFailure, Point
+from kodeks.models import Codex, LoginFailure, LoginThrottleKey, Point
 from workshops.merge import merge
 from workshops.models import (
     Format,
@@ -639,5 +639,7 @@ def purge_notes(*, closed_before: datetime.datetime) -> Purged:
     throttle_count = (
         JoinAttempt.objects.filter(attempted_at__lt=old).delete()[0]
         + LoginFailure.objects.filter(failed_at__lt=old).delete()[0]
+        # The rows login attempts lock name usernames and addresses; they come back when needed.
+        + LoginThrottleKey.objects.all().delete()[0]
     )
     return Purged(workshop_count, group_count, participant_count, throttle_count)

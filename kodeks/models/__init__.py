@@ -1,12 +1,13 @@
 from __future__ import annotations
 
-from kodeks.models.accounts import LoginFailure, Organisation, User
+from kodeks.models.accounts import LoginFailure, LoginThrottleKey, Organisation, User
 from kodeks.models.codex import Codex, GuidePage, Point, Theme, split_lines
 
 __all__ = [
     "Codex",
     "GuidePage",
     "LoginFailure",
+    "LoginThrottleKey",
     "Organisation",
     "Point",
     "Theme",

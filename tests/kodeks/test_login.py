@@ -1,12 +1,21 @@
 from __future__ import annotations
 
 import datetime
+import threading
 
+import pytest
+from django.contrib.auth import forms
+from django.db import connection
 from django.test import Client
 from django.utils import timezone
 
 from kodeks.models import LoginFailure
-from kodeks.models.accounts import LOGIN_COOL_OFF
+from kodeks.models.accounts import (
+    LOGIN_COOL_OFF,
+    LOGIN_DELAY_SECONDS,
+    LOGIN_FAILURES_PER_USERNAME,
+    LOGIN_FAILURES_PER_USERNAME_AND_ADDRESS,
+)
 
 THROTTLED = "For mange forkerte forsøg"
 
@@ -78,3 +87,59 @@ def test_a_login_asked_for_by_a_page_returns_to_it(client, alice, workshop):
         REMOTE_ADDR="10.0.0.1",
     )
     assert response["Location"] == f"/workshops/{workshop.pk}/"
+
+
+def test_a_stranger_elsewhere_cannot_lock_the_user_out(client, alice):
+    for _ in range(5):
+        attempt(Client(), "alice", "forkert", address="203.0.113.66")
+    assert (
+        THROTTLED in attempt(Client(), "alice", "alice-password", "203.0.113.66").content.decode()
+    )
+    response = attempt(client, "alice", "alice-password", address="10.0.0.1")
+    assert response.status_code == 302
+    assert client.session["_auth_user_id"] == str(alice.pk)
+
+
+def test_a_username_failed_from_many_addresses_is_slowed_not_refused(client, alice, monkeypatch):
+    pauses = []
+    monkeypatch.setattr("kodeks.forms.time.sleep", pauses.append)
+    for number in range(LOGIN_FAILURES_PER_USERNAME):
+        attempt(Client(), "alice", "forkert", address=f"198.51.100.{number + 1}")
+    assert pauses == []
+    response = attempt(client, "alice", "alice-password", address="10.0.0.1")
+    assert pauses == [LOGIN_DELAY_SECONDS]
+    assert response.status_code == 302
+    assert client.session["_auth_user_id"] == str(alice.pk)
+
+
+def test_a_right_password_is_not_counted_as_a_failure(client, alice):
+    attempt(client, "alice", "alice-password")
+    assert not LoginFailure.objects.exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_wrong_logins_check_no_more_passwords_than_the_limit(alice, monkeypatch):
+    checked = []
+    real = forms.authenticate
+
+    def counting(*args, **kwargs):
+        checked.append(1)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(forms, "authenticate", counting)
+    start = threading.Barrier(30)
+
+    def guess():
+        start.wait()
+        try:
+            attempt(Client(), "alice", "forkert", address="203.0.113.9")
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=guess) for _ in range(30)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert len(checked) == LOGIN_FAILURES_PER_USERNAME_AND_ADDRESS
+    assert LoginFailure.objects.count() == LOGIN_FAILURES_PER_USERNAME_AND_ADDRESS
