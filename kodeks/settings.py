@@ -102,7 +102,11 @@ def sqlite_database(path: Path) -> dict:
         "OPTIONS": {
             # WAL lets readers work while one writer writes; IMMEDIATE takes the write lock
             # at the start of a transaction so concurrent writers queue instead of failing.
-            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+            # secure_delete: deleted content is overwritten, whatever this build's default,
+            # so purged notes do not stay in the file (README, Privacy and retention).
+            "init_command": (
+                "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA secure_delete=ON;"
+            ),
             "transaction_mode": "IMMEDIATE",
             "timeout": 20,
         },

@@ -10,6 +10,7 @@ from collections import Counter
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.core.cache import cache
 from django.db import transaction
 from django.db.models import Count, F, Q
 from django.utils import timezone
@@ -618,7 +619,17 @@ def purge_notes(*, closed_before: datetime.datetime) -> Purged:
     What the reports count stays: groups, their cases and tags, whether a group wrote its own
     dilemma, how many took part.
     """
-    workshops = Workshop.objects.closed().filter(closed_at__lt=closed_before)
+    # A workshop left open long past its day is over all the same: closed now, and its texts
+    # go like those of workshops closed on time.
+    forgotten = list(
+        Workshop.objects.open().filter(date__lt=closed_before.date()).values_list("pk", flat=True)
+    )
+    Workshop.objects.filter(pk__in=forgotten).update(
+        phase=Phase.CLOSED, closed_at=timezone.now(), timer_ends_at=None, version=F("version") + 1
+    )
+    workshops = Workshop.objects.closed().filter(
+        Q(closed_at__lt=closed_before) | Q(pk__in=forgotten)
+    )
     groups = Group.objects.filter(workshop__in=workshops).exclude(
         notes="", conclusion="", own_title="", own_situation=""
     )
@@ -642,4 +653,32 @@ def purge_notes(*, closed_before: datetime.datetime) -> Purged:
         # The rows login attempts lock name usernames and addresses; they come back when needed.
         + LoginThrottleKey.objects.all().delete()[0]
     )
+    # Kept pages show the texts as they were; the new versions never ask for them again, but
+    # their rows would keep the text until the cache culls them.
+    cache.clear()
     return Purged(workshop_count, group_count, participant_count, throttle_count)
+
+
+# The tables whose rows held purged text, and the cache's, which held pages showing it.
+PURGED_TABLES = (Group, Revision, Participant, Workshop)
+
+
+def release_purged_text(connection) -> None:
+    """Make the database let go of what purge_notes deleted, outside any transaction.
+
+    Deleted text otherwise stays in the files: on SQLite in the write-ahead log until a
+    checkpoint (the database itself overwrites deleted content, PRAGMA secure_delete); on
+    PostgreSQL in the old row versions until they are vacuumed.
+    """
+    if connection.in_atomic_block:
+        # Called inside a transaction (as tests do): neither statement may run there, and
+        # the next run from the schedule releases it.
+        return
+    tables = [model._meta.db_table for model in PURGED_TABLES]
+    tables.append(settings.CACHES["default"]["LOCATION"])
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            cursor.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        elif connection.vendor == "postgresql":
+            names = ", ".join(connection.ops.quote_name(table) for table in tables)
+            cursor.execute(f"VACUUM {names}")  # our own table names only

@@ -2,16 +2,18 @@ from __future__ import annotations
 
 import datetime
 import io
+from pathlib import Path
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.db import connection
 from django.utils import timezone
 
 from kodeks.models import LoginFailure
 from tests.factories import duty, join, make_workshop
 from workshops import domain
 from workshops.exports import report_figure_rows, report_row_values
-from workshops.models import Group, JoinAttempt, Participant, Phase, SharedText
+from workshops.models import Group, JoinAttempt, Participant, Phase, Revision, SharedText
 from workshops.reports import build_report, report_groups, report_workshops
 
 
@@ -135,3 +137,77 @@ def test_retention_days_come_from_the_environment(monkeypatch):
     monkeypatch.setenv("KODEKS_NOTES_RETENTION_DAYS", "tre")
     with pytest.raises(Exception, match="KODEKS_NOTES_RETENTION_DAYS must be a whole number"):
         env_int("KODEKS_NOTES_RETENTION_DAYS", default=90)
+
+
+def test_a_workshop_left_open_past_its_day_and_the_retention_is_closed_and_purged(content, alice):
+    forgotten = make_workshop(alice, title="Glemt", date=datetime.date(2020, 3, 2))
+    written(forgotten)
+    run_purge()
+    forgotten.refresh_from_db()
+    assert forgotten.is_closed and forgotten.notes_purged_at is not None
+    assert not Group.objects.filter(workshop=forgotten).exclude(notes="").exists()
+    assert set(forgotten.participants.values_list("display_name", flat=True)) == {""}
+    assert not Revision.objects.filter(group__workshop=forgotten).exists()
+
+
+def test_purge_deletes_the_revisions_too(old_and_recent):
+    run_purge()
+    old = old_and_recent["old"]
+    assert not Revision.objects.filter(group__workshop=old).exists()
+    assert Revision.objects.filter(group__workshop=old_and_recent["recent"]).exists()
+
+
+PURGED_NOTE = "Direktør Qvistgaard-Mørch pressede på i sagen"
+PURGED_NAME = "Xenia Uldahl-Brøndum"
+
+
+def _secrets_written(alice):
+    workshop = make_workshop(alice, title="Hemmelig", groups=1)
+    group = workshop.groups.get()
+    join(workshop, group, PURGED_NAME)
+    for version in range(3):
+        domain.save_text(group, SharedText.NOTES, text=f"{PURGED_NOTE} {version}", version=version)
+    closed_days_ago(workshop, 120)
+    return workshop
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite's files")
+def test_after_the_purge_no_byte_of_the_database_directory_holds_the_text(content, alice):
+    _secrets_written(alice)
+    folder = Path(connection.settings_dict["NAME"]).parent
+    on_disk = b"".join(path.read_bytes() for path in folder.iterdir() if path.is_file())
+    assert PURGED_NOTE.encode() in on_disk  # written, so the scan can see it
+    run_purge()
+    for path in folder.iterdir():
+        if path.is_file():
+            data = path.read_bytes()
+            assert PURGED_NOTE.encode() not in data, path.name
+            assert PURGED_NAME.encode() not in data, path.name
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's row versions")
+def test_after_the_purge_no_live_or_dead_row_version_holds_the_text(content, alice):
+    _secrets_written(alice)
+    with connection.cursor() as cursor:
+        cursor.execute("CREATE EXTENSION IF NOT EXISTS pageinspect")
+
+    def row_versions_with(text: str) -> int:
+        found = 0
+        with connection.cursor() as cursor:
+            for model in (Group, Revision, Participant):
+                table = model._meta.db_table
+                cursor.execute(
+                    "SELECT count(*) FROM generate_series(0, pg_relation_size(%s) / 8192 - 1) b,"
+                    " heap_page_items(get_raw_page(%s, b::int)) i"
+                    " WHERE position(convert_to(%s, 'UTF8') in i.t_data) > 0",
+                    [table, table, text],
+                )
+                found += cursor.fetchone()[0]
+        return found
+
+    assert row_versions_with(PURGED_NOTE) > 0
+    run_purge()
+    assert row_versions_with(PURGED_NOTE) == 0
+    assert row_versions_with(PURGED_NAME) == 0

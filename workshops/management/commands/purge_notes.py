@@ -4,9 +4,10 @@ import datetime
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
+from django.db import connection
 from django.utils import timezone
 
-from workshops.domain import purge_notes
+from workshops.domain import purge_notes, release_purged_text
 
 
 class Command(BaseCommand):
@@ -31,6 +32,7 @@ class Command(BaseCommand):
             raise CommandError("--days skal være 0 eller mere.")
         closed_before = timezone.now() - datetime.timedelta(days=days)
         purged = purge_notes(closed_before=closed_before)
+        release_purged_text(connection)
         self.stdout.write(
             f"Lukket før {closed_before:%Y-%m-%d %H:%M}: tekster slettet i "
             f"{purged.groups} grupper og {purged.participants} deltagernavne i "
