@@ -5,6 +5,7 @@ import io
 from pathlib import Path
 
 import pytest
+from django.contrib.sessions.models import Session
 from django.core.management import CommandError, call_command
 from django.db import connection
 from django.utils import timezone
@@ -211,3 +212,14 @@ def test_after_the_purge_no_live_or_dead_row_version_holds_the_text(content, ali
     run_purge()
     assert row_versions_with(PURGED_NOTE) == 0
     assert row_versions_with(PURGED_NAME) == 0
+
+
+def test_purge_deletes_expired_sessions(client, alice):
+    client.force_login(alice)
+    Session.objects.create(
+        session_key="x" * 32, session_data="", expire_date=timezone.now() - datetime.timedelta(1)
+    )
+    run_purge()
+    assert list(Session.objects.values_list("session_key", flat=True)) == [
+        client.session.session_key
+    ]

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import datetime
+from importlib import import_module
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
@@ -33,6 +34,8 @@ class Command(BaseCommand):
         closed_before = timezone.now() - datetime.timedelta(days=days)
         purged = purge_notes(closed_before=closed_before)
         release_purged_text(connection)
+        # Expired staff sessions, with Django's own session engine (clearsessions).
+        import_module(settings.SESSION_ENGINE).SessionStore.clear_expired()
         self.stdout.write(
             f"Lukket før {closed_before:%Y-%m-%d %H:%M}: tekster slettet i "
             f"{purged.groups} grupper og {purged.participants} deltagernavne i "
