@@ -126,7 +126,7 @@ def test_facilitator_runs_an_onboarding_workshop_with_two_groups(
         page_a.screenshot(path=artifacts / "group-390.png", full_page=True)
         token_a = csrf_token(page_a)
         tag_url_a = page_a.url + "tag/"
-        assert re.search(r"/deltag/[0-9A-Z]{8}/gruppe/\d+/tag/$", tag_url_a), tag_url_a
+        assert re.search(r"/deltag/[0-9A-Z]{10}/gruppe/\d+/tag/$", tag_url_a), tag_url_a
 
         # 4. The dashboard shows both groups' work without a reload.
         row_1 = facilitator.locator("#group-1")
