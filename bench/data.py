@@ -23,6 +23,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bench.settings")
 django.setup()
 
+from django.conf import settings  # noqa: E402
 from django.db import connection, transaction  # noqa: E402
 from django.http import HttpResponse  # noqa: E402
 from django.test import RequestFactory  # noqa: E402
@@ -244,6 +245,12 @@ def build(closed: int, groups: int, members: int, phones: int) -> dict:
         "closed_workshops": closed,
         "closed_groups": Group.objects.filter(workshop__phase=Phase.CLOSED).count(),
         "csrf": get_random_string(32),
+        # The names the server's settings give its cookies ("__Host-…" in production).
+        "cookie_names": {
+            "session": settings.SESSION_COOKIE_NAME,
+            "csrf": settings.CSRF_COOKIE_NAME,
+            "participant": PARTICIPANT_COOKIE,
+        },
     }
 
 

@@ -112,9 +112,13 @@ def percentile(values: list[float], fraction: float) -> float:
     return values[max(0, math.ceil(fraction * len(values)) - 1)]
 
 
-def cookies(**values: str) -> dict:
-    """The app's cookies are Secure; over loopback HTTP they are sent by hand."""
-    return {"Cookie": "; ".join(f"{name}={value}" for name, value in values.items() if value)}
+def cookies(plan: dict, **values: str) -> dict:
+    """The app's cookies, by the names the plan says its settings give them ("session",
+    "csrf", "participant"). They are Secure; over loopback HTTP they are sent by hand."""
+    names = plan["cookie_names"]
+    return {
+        "Cookie": "; ".join(f"{names[kind]}={value}" for kind, value in values.items() if value)
+    }
 
 
 class Visitor(FastHttpUser):
@@ -163,7 +167,7 @@ class Staff(Visitor):
 
     def on_start(self) -> None:
         super().on_start()
-        self.headers = cookies(sessionid=self.plan[f"{self.role}_session"])
+        self.headers = cookies(self.plan, session=self.plan[f"{self.role}_session"])
 
 
 class Participant(Visitor):
@@ -172,7 +176,7 @@ class Participant(Visitor):
     def on_start(self) -> None:
         super().on_start()
         self.me = self.pick(self.plan["participants"])
-        self.headers = cookies(deltager=self.me["cookie"], csrftoken=self.plan["csrf"])
+        self.headers = cookies(self.plan, participant=self.me["cookie"], csrf=self.plan["csrf"])
         self.writing = {**self.headers, **FORM, "X-CSRFToken": self.plan["csrf"]}
         self.text, self.version = self.plan["notes"], self.me["version"]
         self.case = self.me["case"]
@@ -433,7 +437,7 @@ def run_export(plan: dict, path: str) -> dict:
     parsed = urllib.parse.urlsplit(plan["url"])
     connection = http.client.HTTPConnection(parsed.hostname, parsed.port, timeout=300)
     started = time.monotonic()
-    connection.request("GET", path, headers=cookies(sessionid=plan["hr_session"]))
+    connection.request("GET", path, headers=cookies(plan, session=plan["hr_session"]))
     response = connection.getresponse()
     first = response.read(1)
     first_byte = time.monotonic() - started

@@ -243,9 +243,10 @@ def find_capacity(plan_path: Path, arguments: argparse.Namespace) -> dict:
 def log_in(url: str, username: str, password: str) -> str:
     client = HttpClient(url)
     status, _headers, _text = client.post("/login/", {"username": username, "password": password})
-    if status != 302 or "sessionid" not in client.cookies:
+    session = client.cookie("sessionid")
+    if status != 302 or session is None:
         raise RuntimeError(f"login as {username} failed with HTTP {status}")
-    return client.cookies["sessionid"]
+    return session
 
 
 def print_table(database: str, rows: list[dict], export: dict, realistic: dict, capacity: dict):

@@ -270,6 +270,15 @@ if not DEBUG:
     SECURE_HSTS_PRELOAD = True
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
+# A participant's signed cookie (workshops.views.access). Over HTTPS every cookie of ours is a
+# "__Host-" cookie: the browser takes it only from this host, Secure and for every path, so a
+# neighbouring subdomain cannot plant a session, a CSRF token or a participant's cookie that
+# puts a visitor into someone else's group.
+PARTICIPANT_COOKIE_NAME = "deltager"
+if not DEBUG:
+    SESSION_COOKIE_NAME = "__Host-sessionid"
+    CSRF_COOKIE_NAME = "__Host-csrftoken"
+    PARTICIPANT_COOKIE_NAME = "__Host-deltager"
 
 # Every handler scrubs join codes, notes and names from what it writes (kodeks.log_filters).
 # Django's own loggers are named here so that they, too, use these handlers and not the

@@ -180,6 +180,11 @@ class HttpClient:
     def __init__(self, base_url: str) -> None:
         self.base_url = base_url
         self.cookies: dict[str, str] = {}
+        self.set_cookies: list[str] = []
+
+    def cookie(self, name: str) -> str | None:
+        """The cookie `name`, or its "__Host-" form that production sets."""
+        return self.cookies.get(f"__Host-{name}", self.cookies.get(name))
 
     def request(self, method: str, path: str, data: dict | None = None, headers=None):
         parsed = urllib.parse.urlsplit(self.base_url)
@@ -190,7 +195,7 @@ class HttpClient:
             all_headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
         if method == "POST":
             all_headers["Content-Type"] = "application/x-www-form-urlencoded"
-            all_headers["X-CSRFToken"] = self.cookies.get("csrftoken", "")
+            all_headers["X-CSRFToken"] = self.cookie("csrftoken") or ""
             all_headers["Referer"] = self.base_url + path
         try:
             connection.request(method, path, body=body, headers=all_headers)
@@ -199,6 +204,7 @@ class HttpClient:
         finally:
             connection.close()
         for header in response.headers.get_all("Set-Cookie") or []:
+            self.set_cookies.append(header)
             name, _, rest = header.partition("=")
             self.cookies[name.strip()] = rest.split(";", 1)[0]
         return response.status, response.headers, text
@@ -207,6 +213,6 @@ class HttpClient:
         return self.request("GET", path, headers=headers)
 
     def post(self, path: str, data: dict, headers=None):
-        if "csrftoken" not in self.cookies:
+        if self.cookie("csrftoken") is None:
             self.get("/deltag/")
         return self.request("POST", path, data, headers)

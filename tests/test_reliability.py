@@ -240,3 +240,36 @@ def test_connections_the_database_dropped_are_replaced_unseen(server, on_postgre
         ).fetchone()[0]
     assert dropped >= 2  # the server's threads' connections
     assert visit_at_once() == [200] * 40
+
+
+def test_production_cookies_can_only_come_from_this_host(server):
+    """Every cookie the app sets over HTTPS is a "__Host-" cookie, so no neighbouring
+    subdomain can plant one; a participant's cookie without the prefix, as a planted one
+    would be, puts the browser in nobody's group."""
+    _pk, code, group_pk = workshop_on(server)
+    member = HttpClient(server.url)
+    join_group(member, code, group_pk)
+    assert member.cookie("deltager") is not None
+    planted = HttpClient(server.url)
+    planted.cookies = {"deltager": member.cookie("deltager")}
+    status, _headers, _text = planted.get(f"/deltag/{code}/gruppe/{group_pk}/")
+    assert status == 404
+    assert member.get(f"/deltag/{code}/gruppe/{group_pk}/")[0] == 200
+    staff = HttpClient(server.url)
+    shell(
+        server,
+        "from kodeks.models import Organisation, User; "
+        "User.objects.create_user('cookies', password='cookie-password', role='facilitator', "
+        "organisation=Organisation.objects.first())",
+    )
+    status, _headers, _text = staff.post(
+        "/login/", {"username": "cookies", "password": "cookie-password"}
+    )
+    assert status == 302
+    set_cookies = member.set_cookies + staff.set_cookies
+    names = {header.partition("=")[0] for header in set_cookies}
+    assert names == {"__Host-csrftoken", "__Host-deltager", "__Host-sessionid"}
+    for header in set_cookies:
+        attributes = [part.strip().lower() for part in header.split(";")[1:]]
+        assert "secure" in attributes and "path=/" in attributes, header
+        assert not any(part.startswith("domain=") for part in attributes), header

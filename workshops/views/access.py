@@ -65,7 +65,7 @@ def get_workshop_for_reader(request: HttpRequest, pk: int) -> Workshop:
 # A participant has no account and no session: this signed cookie names, per workshop joined,
 # which participant the browser is. A poll then costs one query, and no session row is written
 # for the hundreds of phones in a room.
-PARTICIPANT_COOKIE = "deltager"
+PARTICIPANT_COOKIE = settings.PARTICIPANT_COOKIE_NAME
 PARTICIPANT_SALT = "workshops.participant"
 # Workshops a browser remembers; the oldest is forgotten first.
 REMEMBERED_WORKSHOPS = 5
