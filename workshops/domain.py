@@ -231,6 +231,21 @@ def move_participant(participant: Participant, group: Group) -> None:
 
 
 @transaction.atomic
+def remove_participant(participant: Participant) -> None:
+    """The participant is out of the workshop: their phone is let in nowhere, their own tags
+    go with them, and what they wrote stays with the group (its revisions name no one)."""
+    group_id = participant.group_id
+    participant.delete()
+    if group_id is not None:
+        _group_changed(Group(pk=group_id))
+
+
+@transaction.atomic
+def lock_joining(workshop: Workshop, *, locked: bool) -> None:
+    _workshop_changed(workshop, joining_locked=locked)
+
+
+@transaction.atomic
 def split_participants(workshop: Workshop, *, at_random: bool) -> None:
     """Deal the workshop's participants out over its groups, so the groups differ by one
     member at most: in the order they joined, or shuffled."""

@@ -354,6 +354,20 @@ class MoveForm(forms.Form):
         self.fields["group"].queryset = workshop.groups.all()
 
 
+class RemoveForm(forms.Form):
+    """A participant taken out of the workshop."""
+
+    remove = forms.ModelChoiceField(queryset=Participant.objects.none())
+
+    def __init__(self, *args, workshop: Workshop, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["remove"].queryset = workshop.participants.all()
+
+
+class LockForm(forms.Form):
+    locked = forms.BooleanField(required=False)
+
+
 class JoinForm(forms.Form):
     code = forms.CharField(
         label=_("Kode"),

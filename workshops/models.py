@@ -142,6 +142,8 @@ class Workshop(models.Model):
     own_dilemmas = models.BooleanField(_("egne dilemmaer tilladt"), default=False)
     private_tagging = models.BooleanField(_("deltagerne tagger først hver for sig"), default=False)
     group_change_open = models.BooleanField(_("deltagerne må selv skifte gruppe"), default=False)
+    # Everyone is in: the code lets no one else join, while those in the room go on.
+    joining_locked = models.BooleanField(_("lukket for nye deltagere"), default=False)
     join_code = models.CharField(max_length=CODE_LENGTH, unique=True, default=new_join_code)
     phase = models.CharField(_("fase"), max_length=20, choices=Phase, default=Phase.INTRO)
     timer_ends_at = models.DateTimeField(null=True, blank=True)

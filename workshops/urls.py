@@ -14,6 +14,7 @@ urlpatterns = [
     path("workshops/<id:pk>/", facilitator.dashboard, name="dashboard"),
     path("workshops/<id:pk>/rediger/", facilitator.edit_workshop, name="edit"),
     path("workshops/<id:pk>/grupper/", facilitator.arrange_groups, name="arrange"),
+    path("workshops/<id:pk>/nye-deltagere/", facilitator.lock_joining, name="lock-joining"),
     path("workshops/<id:pk>/skabelon/", facilitator.save_template, name="save-template"),
     path(
         "workshops/skabeloner/<id:template_pk>/slet/",

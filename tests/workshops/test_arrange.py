@@ -205,3 +205,59 @@ def test_changing_to_another_workshop_s_group_is_refused(workshop, group1, mette
     assert "Vælg en af workshoppens grupper." in response.content.decode()
     assert participant_of(mette, workshop).group == group1
     assert not Participant.objects.filter(group=foreign).exclude(workshop=other_workshop).exists()
+
+
+# Locking and removing ------------------------------------------------------------------------
+
+
+def test_a_locked_workshop_takes_no_one_new_and_keeps_those_in(
+    facilitator, workshop, group1, mette
+):
+    lock = reverse("workshops:lock-joining", args=[workshop.pk])
+    assert facilitator.post(lock, {"locked": "on"}).status_code == 302
+    dashboard = facilitator.get(reverse("workshops:dashboard", args=[workshop.pk])).content
+    assert "Lukket for nye deltagere." in dashboard.decode()
+    newcomer = Client()
+    page = newcomer.get(f"/deltag/{workshop.join_code}/")
+    assert page.status_code == 403
+    assert "Facilitatoren har lukket for nye deltagere." in page.content.decode()
+    newcomer.post(f"/deltag/{workshop.join_code}/", {"group": group1.pk})
+    assert workshop.participants.count() == 1
+    # Mette, already in, goes on.
+    assert mette.post(group1.get_absolute_url() + "faerdig/", {"done": "on"}).status_code == 302
+    facilitator.post(lock, {"locked": ""})
+    assert newcomer.post(f"/deltag/{workshop.join_code}/", {"group": group1.pk}).status_code == 302
+    assert workshop.participants.count() == 2
+
+
+def test_a_removed_participant_is_let_in_nowhere_and_the_group_keeps_the_notes(
+    facilitator, workshop, group1, mette
+):
+    domain.save_text(group1, SharedText.NOTES, text="Vores noter", version=0)
+    participant = participant_of(mette, workshop)
+    response = facilitator.post(
+        arrange_url(workshop),
+        {"participant": participant.pk, "group": group1.pk, "remove": participant.pk},
+    )
+    assert response.status_code == 302
+    assert (
+        "Mette er fjernet fra workshoppen."
+        in facilitator.get(arrange_url(workshop)).content.decode()
+    )
+    assert not Participant.objects.filter(pk=participant.pk).exists()
+    assert mette.get(group1.get_absolute_url()).status_code == 404
+    assert (
+        mette.post(group1.get_absolute_url() + "noter/", {"text": "x", "version": 1}).status_code
+        == 404
+    )
+    group1.refresh_from_db()
+    assert group1.notes == "Vores noter"
+
+
+def test_someone_of_another_workshop_cannot_be_removed_here(
+    facilitator, workshop, sofie, other_workshop
+):
+    stranger = participant_of(sofie, other_workshop)
+    response = facilitator.post(arrange_url(workshop), {"remove": stranger.pk})
+    assert response.status_code == 400
+    assert Participant.objects.filter(pk=stranger.pk).exists()

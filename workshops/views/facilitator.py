@@ -28,9 +28,11 @@ from kodeks.views import HtmxHttpRequest
 from workshops import domain
 from workshops.forms import (
     ArrangeForm,
+    LockForm,
     MoveForm,
     PhaseForm,
     PlenaryForm,
+    RemoveForm,
     TemplateChoiceForm,
     TemplateNameForm,
     TimerForm,
@@ -327,6 +329,17 @@ def reopen_workshop(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect(workshop)
 
 
+@require_POST
+@facilitator_required
+def lock_joining(request: HttpRequest, pk: int) -> HttpResponse:
+    """Close the workshop to new participants once everyone is in, or open it again."""
+    workshop = get_workshop_for_facilitator(request, pk)
+    form = LockForm(request.POST)
+    if form.is_valid() and not workshop.is_closed:
+        domain.lock_joining(workshop, locked=form.cleaned_data["locked"])
+    return redirect(workshop)
+
+
 @require_http_methods(["GET", "POST"])
 @facilitator_required
 def arrange_groups(request: HttpRequest, pk: int) -> HttpResponse:
@@ -336,7 +349,18 @@ def arrange_groups(request: HttpRequest, pk: int) -> HttpResponse:
     arrange_form = ArrangeForm()
     move_form = MoveForm(workshop=workshop)
     if request.method == "POST" and not workshop.is_closed:
-        if "how" in request.POST:
+        if "remove" in request.POST:
+            remove_form = RemoveForm(request.POST, workshop=workshop)
+            if remove_form.is_valid():
+                participant = remove_form.cleaned_data["remove"]
+                domain.remove_participant(participant)
+                messages.success(
+                    request,
+                    _("%(participant)s er fjernet fra workshoppen.") % {"participant": participant},
+                )
+                return redirect("workshops:arrange", pk=workshop.pk)
+            move_form = remove_form
+        elif "how" in request.POST:
             arrange_form = ArrangeForm(request.POST)
             if arrange_form.is_valid():
                 at_random = arrange_form.cleaned_data["how"] == ArrangeForm.RANDOM

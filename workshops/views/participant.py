@@ -102,6 +102,9 @@ def join_workshop(request: HttpRequest, code: str) -> HttpResponse:
     participant = participant_in(request, workshop)
     if participant is not None and participant.group_id:
         return redirect("workshops:group", code=code, group_pk=participant.group_id)
+    if workshop.joining_locked:
+        context = {"workshop": workshop, "locked": True}
+        return render(request, "workshops/join_workshop.html", context, status=403)
     form = ParticipantForm(request.POST or None, workshop=workshop)
     status = 200
     if request.method == "POST" and form.is_valid():
