@@ -220,6 +220,10 @@ KODEKS_TRUSTED_PROXIES = env_int("KODEKS_TRUSTED_PROXIES", default=0)
 # municipal Wi-Fi, not an endless stream of made-up participants.
 KODEKS_JOINS_PER_ADDRESS = env_int("KODEKS_JOINS_PER_ADDRESS", default=150)
 
+# At most this often per server process, the group pages that said they are open are written
+# as seen, all in one UPDATE (workshops.domain.SeenMarks); 0 writes each at once.
+KODEKS_SEEN_WRITE_SECONDS = env_int("KODEKS_SEEN_WRITE_SECONDS", default=1)
+
 # Days after a workshop closes before `purge_notes` deletes what was written in it.
 KODEKS_NOTES_RETENTION_DAYS = env_int("KODEKS_NOTES_RETENTION_DAYS", default=90)
 

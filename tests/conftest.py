@@ -61,6 +61,15 @@ def fast_password_hashing(settings):
 
 
 @pytest.fixture(autouse=True)
+def seen_at_once(settings):
+    """A page that says it is open is written as seen at once, so a test sees the count it
+    caused; tests/workshops/test_presence.py tests the writing together."""
+    settings.KODEKS_SEEN_WRITE_SECONDS = 0
+    domain.SEEN.pending.clear()
+    domain.SEEN.next_write = 0.0
+
+
+@pytest.fixture(autouse=True)
 def empty_cache(request):
     """Live pages are kept in the shared cache, a table: each test starts without any."""
     uses_database = request.node.get_closest_marker("django_db") or {

@@ -9,6 +9,7 @@ import pytest
 from django.utils import timezone
 
 from tests.factories import HTMX, join, participant_of
+from workshops import domain
 from workshops.models import Group, Participant
 
 JSON = {"Accept": "application/json"}
@@ -85,3 +86,24 @@ def test_a_page_says_it_is_open_at_most_every_ten_seconds(mette, group1, django_
             group1.get_absolute_url() + "?fase=intro", headers={**HTMX, "If-None-Match": etag}
         )
     assert poll_again.status_code == 304
+
+
+def test_pages_that_say_they_are_open_are_written_together(
+    settings, mette, anders, workshop, group1, django_assert_num_queries
+):
+    """A server writes the marks of many phones in one UPDATE; a mark not written yet is
+    asked again by the phone's next poll, and then counts."""
+    settings.KODEKS_SEEN_WRITE_SECONDS = 60
+    first = poll(mette, group1)  # the first mark of a while is written at once
+    assert presence_in(first) == "Kun dig på siden lige nu"
+    poll(anders, group1)  # waits for the next write
+    anders_participant = participant_of(anders, workshop)
+    assert Participant.objects.get(pk=anders_participant.pk).seen_at is None
+    assert presence_in(poll(mette, group1)) == "Kun dig på siden lige nu"
+    # The write is due: the next page that says so writes every mark waiting, in one UPDATE.
+    domain.SEEN.next_write = 0.0
+    with django_assert_num_queries(1):
+        domain.mark_seen(anders_participant.pk)
+    assert Participant.objects.get(pk=anders_participant.pk).seen_at is not None
+    assert domain.SEEN.pending == set()
+    assert presence_in(poll(mette, group1)) == "Du og 1 anden i gruppen er på siden"
