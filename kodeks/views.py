@@ -106,7 +106,12 @@ def point_detail(request: HttpRequest, slug: str, number: int) -> HttpResponse:
 def guide_detail(request: HttpRequest, slug: str, guide: str) -> HttpResponse:
     page = _get_guide(slug, guide)
     siblings = page.codex.guides.select_related("codex")
-    context = {"page": page, "codex": page.codex, "siblings": siblings}
+    context = {
+        "page": page,
+        "codex": page.codex,
+        "blocks": page.blocks_with_examples(),
+        "siblings": siblings,
+    }
     return render(request, "kodeks/guide_detail.html", context)
 
 

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from kodeks.models.accounts import LoginFailure, LoginThrottleKey, Organisation, User
-from kodeks.models.codex import Codex, GuidePage, Point, Theme, split_lines
+from kodeks.models.codex import Codex, GuidePage, Point, Theme, heading_anchor, split_lines
 
 __all__ = [
     "Codex",
@@ -12,5 +12,6 @@ __all__ = [
     "Point",
     "Theme",
     "User",
+    "heading_anchor",
     "split_lines",
 ]

@@ -2,14 +2,26 @@
 
 from __future__ import annotations
 
+from collections import defaultdict
+from typing import NamedTuple
+
 from django.db import models
 from django.urls import reverse
+from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 
 def split_lines(text: str) -> list[str]:
     return [line.strip() for line in text.splitlines() if line.strip()]
+
+
+DANISH_LETTERS = str.maketrans({"æ": "ae", "ø": "oe", "å": "aa", "Æ": "Ae", "Ø": "Oe", "Å": "Aa"})
+
+
+def heading_anchor(heading: str) -> str:
+    """The id a guide's heading gets, for links to its section."""
+    return slugify(heading.translate(DANISH_LETTERS))
 
 
 class CodexQuerySet(models.QuerySet):
@@ -180,6 +192,19 @@ class Theme(models.Model):
     def question_list(self) -> list[str]:
         return split_lines(self.questions)
 
+    @property
+    def blocks(self) -> list[Block]:
+        """The theme as a guide page's blocks, under a heading of its own."""
+        has_title = self.title and self.title != self.group
+        blocks = [Block.heading("h3", self.title)] if has_title else []
+        paragraphs = self.text.replace("\r\n", "\n").split("\n\n")
+        blocks += [Block("p", " ".join(split_lines(text))) for text in paragraphs if text.strip()]
+        if self.questions_heading:
+            blocks.append(Block("h4", self.questions_heading))
+        if self.question_list:
+            blocks.append(Block("ul", self.question_list))
+        return blocks
+
 
 class GuidePageManager(models.Manager):
     def get_by_natural_key(self, codex_slug: str, slug: str) -> GuidePage:
@@ -222,19 +247,51 @@ class GuidePage(models.Model):
     natural_key.dependencies = ["kodeks.codex"]
 
     @property
-    def blocks(self) -> list[tuple[str, str | list[str]]]:
-        """The body as (kind, content): "h2"/"h3"/"p" with text, "ul" with its items."""
-        blocks: list[tuple[str, str | list[str]]] = []
+    def blocks(self) -> list[Block]:
+        """The body's blocks; headings carry the anchor that links to them."""
+        blocks: list[Block] = []
         for block in self.body.replace("\r\n", "\n").split("\n\n"):
             lines = split_lines(block)
             if not lines:
                 continue
             if lines[0].startswith("### "):
-                blocks.append(("h3", " ".join(lines)[4:]))
+                blocks.append(Block.heading("h3", " ".join(lines)[4:]))
             elif lines[0].startswith("## "):
-                blocks.append(("h2", " ".join(lines)[3:]))
+                blocks.append(Block.heading("h2", " ".join(lines)[3:]))
             elif all(line.startswith("- ") for line in lines):
-                blocks.append(("ul", [line[2:] for line in lines]))
+                blocks.append(Block("ul", [line[2:] for line in lines]))
             else:
-                blocks.append(("p", " ".join(lines)))
+                blocks.append(Block("p", " ".join(lines)))
         return blocks
+
+    def blocks_with_examples(self) -> list[Block]:
+        """The blocks, with the codex's themes that a heading of the page names as their group
+        at the end of that heading's section: the publication tells its municipal examples
+        there, and the app keeps them as themes of the codex."""
+        blocks = self.blocks
+        headings = [block.content for block in blocks if block.kind == "h2"]
+        examples = defaultdict(list)
+        for theme in self.codex.themes.filter(group__in=headings):
+            examples[theme.group].extend(theme.blocks)
+        if not examples:
+            return blocks
+        placed: list[Block] = []
+        section_examples: list[Block] = []
+        for block in blocks:
+            if block.kind == "h2":
+                placed += section_examples
+                section_examples = examples[block.content]
+            placed.append(block)
+        return placed + section_examples
+
+
+class Block(NamedTuple):
+    """A block of a guide page: "h2", "h3", "h4" or "p" with its text, "ul" with its items."""
+
+    kind: str
+    content: str | list[str]
+    anchor: str = ""
+
+    @classmethod
+    def heading(cls, kind: str, text: str) -> Block:
+        return cls(kind, text, heading_anchor(text))

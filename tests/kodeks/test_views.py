@@ -157,9 +157,32 @@ def test_codex_page_lists_its_guides_and_a_guide_reads_as_its_chapter(client, co
     url = reverse("kodeks:guide", args=[Codex.DUTIES, "det-lokale-arbejde-med-kodeks"])
     assert f'href="{url}"' in codex_html
     html = client.get(url).content.decode()
-    assert "<h1>Det lokale arbejde med kodeks</h1>" in html
-    assert "<h2>Et ledelsesansvar at sikre kendskab til kodeks</h2>" in html
+    assert '<h1 lang="da">Det lokale arbejde med kodeks</h1>' in html
+    assert (
+        '<h2 id="et-ledelsesansvar-at-sikre-kendskab-til-kodeks">'
+        "Et ledelsesansvar at sikre kendskab til kodeks</h2>"
+    ) in html
     assert "<p>Dette afsnit beskriver en række eksempler" in html
+
+
+def test_a_guide_tells_the_municipal_examples_under_the_heading_that_introduces_them(
+    client, content
+):
+    url = reverse("kodeks:guide", args=[Codex.DUTIES, "det-lokale-arbejde-med-kodeks"])
+    html = client.get(url).content.decode()
+    examples = html.split("Kommunale eksempler på ledelsesarbejdet med kodeks</h2>")[1]
+    copenhagen, thisted = examples.split('<h3 id="thisted-kommune-droefter-dilemmaer-i-chef-og-')
+    assert '<h3 id="koebenhavns-kommune-taenker-kodeks-ind-i-e-learning">' in copenhagen
+    assert "Kollegasparring foregår i grupper af 3–5 personer." in thisted
+    # The onboarding examples have a heading of their own, which this chapter's text lacks.
+    assert "Odense Kommune" not in html
+
+
+def test_guide_pages_give_each_heading_an_id_to_link_to(client, content):
+    url = reverse("kodeks:guide", args=[Codex.LEADERSHIP, "praktisk-anvendelse"])
+    html = client.get(url).content.decode()
+    assert '<h2 id="inviter-kodeks-ind-i-sproget">Inviter kodeks ind i sproget</h2>' in html
+    assert '<h2 id="saet-ledelse-paa-dagsordenen-i-lederteamet">' in html
 
 
 def test_guide_of_another_codex_is_not_found(client, content):
@@ -172,7 +195,8 @@ def test_english_guide_page_translates_the_interface_not_the_text(client, conten
     url = reverse("kodeks:guide", args=["kl-2016", "til-borgmesteren"])
     html = client.get(url, headers={"accept-language": "en"}).content.decode()
     assert "Guide for the facilitator" in html
-    assert "Inspirationskatalog til den lokale debat" in html
+    text = html.split('<div class="prose guide" lang="da">')[1].split("</div>")[0]
+    assert "Inspirationskatalog til den lokale debat" in text
 
 
 def test_duty_page_names_its_2016_discussion_theme(client, content):
