@@ -105,6 +105,7 @@ def world(content, alice, charlie, hanne, olga):
         "code": workshop.join_code,
         "slug": "kl-2024",
         "number": 1,
+        "guide": "forord",
         "content_type_id": ContentType.objects.get_for_model(Group).pk,
         "object_id": group1.pk,
         "id": alice.pk,
@@ -223,6 +224,16 @@ def test_the_group_s_own_participant_is_let_in(world):
     assert response.status_code == 302
     group.refresh_from_db()
     assert group.notes == "Ny"
+
+
+def test_the_workshop_s_facilitator_is_let_in(world, alice):
+    """The projector's guide page is refused above for who asks, not for a guide not found."""
+    client = Client()
+    client.force_login(alice)
+    url = concrete("workshops/<int:pk>/projektor/vejledning/<slug:guide>/", world["values"])
+    response = client.get(url)
+    assert response.status_code == 200
+    assert '<h1 lang="da">Forord</h1>' in response.content.decode()
 
 
 def test_view_on_site_does_not_give_away_join_codes(world, client, django_user_model, aarhus):

@@ -19,7 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cases.models import Case
-from kodeks.models import Codex, LoginFailure, LoginThrottleKey, Point
+from kodeks.models import Codex, GuidePage, LoginFailure, LoginThrottleKey, Point, heading_anchor
 from workshops.merge import merge
 from workshops.models import (
     Format,
@@ -43,20 +43,98 @@ JOIN_ATTEMPT_WINDOW = datetime.timedelta(minutes=10)
 
 
 @dataclass(frozen=True)
+class GuideRef:
+    """A guide page of the workshop's codex, or the section of it under `section`."""
+
+    slug: str
+    section: str = ""
+
+
+@dataclass(frozen=True)
 class FormatDefaults:
     codex_slug: str
     group_count: int
     own_dilemmas: bool
     # The pool starts as the cases of all seven duties.
     all_duties: bool = False
+    # What the facilitator reads before and shows during such a workshop; none: all of the
+    # codex's guide pages.
+    guides: tuple[GuideRef, ...] = ()
 
 
 FORMAT_DEFAULTS = {
-    Format.ONBOARDING: FormatDefaults(Codex.DUTIES, 4, own_dilemmas=False, all_duties=True),
-    Format.SPARRING: FormatDefaults(Codex.DUTIES, 2, own_dilemmas=True),
-    Format.LEDERTEAM: FormatDefaults(Codex.LEADERSHIP, 1, own_dilemmas=False),
+    Format.ONBOARDING: FormatDefaults(
+        Codex.DUTIES,
+        4,
+        own_dilemmas=False,
+        all_duties=True,
+        guides=(
+            GuideRef("7-pligter-for-embedsvaerkets-arbejde"),
+            GuideRef(
+                "det-lokale-arbejde-med-kodeks", "Et ledelsesansvar at sikre kendskab til kodeks"
+            ),
+        ),
+    ),
+    Format.SPARRING: FormatDefaults(
+        Codex.DUTIES,
+        2,
+        own_dilemmas=True,
+        guides=(
+            GuideRef(
+                "det-lokale-arbejde-med-kodeks",
+                "Thisted Kommune drøfter dilemmaer i chef- og direktørgruppen",
+            ),
+            GuideRef("cases-om-embedsmandspligter"),
+        ),
+    ),
+    Format.LEDERTEAM: FormatDefaults(
+        Codex.LEADERSHIP,
+        1,
+        own_dilemmas=False,
+        guides=(
+            GuideRef("den-gode-proces"),
+            GuideRef("praktisk-anvendelse", "Sæt ledelse på dagsordenen i lederteamet"),
+            GuideRef("praktisk-anvendelse", "Inviter kodeks ind i sproget"),
+        ),
+    ),
     Format.CUSTOM: FormatDefaults(Codex.DUTIES, 3, own_dilemmas=False, all_duties=True),
 }
+
+
+@dataclass(frozen=True)
+class Guidance:
+    """A guide page, or one section of it, as a workshop's dashboard and projector link it."""
+
+    page: GuidePage
+    section: str = ""
+
+    @property
+    def title(self) -> str:
+        return self.section or self.page.title
+
+    @property
+    def fragment(self) -> str:
+        return f"#{heading_anchor(self.section)}" if self.section else ""
+
+    @property
+    def url(self) -> str:
+        return self.page.get_absolute_url() + self.fragment
+
+
+def guidance_for(workshop: Workshop) -> list[Guidance]:
+    """The guidance that fits the workshop's format, from the workshop's codex. A custom
+    workshop, or one whose codex the format's guidance is not from, gets all of its codex's
+    guide pages: the facilitator chose the codex and picks from its guide."""
+    pages = list(
+        GuidePage.objects.filter(codex_id=workshop.codex_id).select_related("codex").defer("body")
+    )
+    by_slug = {page.slug: page for page in pages}
+    fitting = [
+        Guidance(by_slug[ref.slug], ref.section)
+        for ref in FORMAT_DEFAULTS[Format(workshop.format)].guides
+        if ref.slug in by_slug
+    ]
+    return fitting or [Guidance(page) for page in pages]
 
 
 def default_group_names(count: int) -> list[str]:

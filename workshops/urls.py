@@ -29,6 +29,11 @@ urlpatterns = [
     path("workshops/<id:pk>/kopi/", facilitator.duplicate_workshop, name="duplicate"),
     path("workshops/<id:pk>/projektor/", facilitator.projector, name="projector"),
     path("workshops/<id:pk>/projektor/deltag/", facilitator.projector_join, name="projector-join"),
+    path(
+        "workshops/<id:pk>/projektor/vejledning/<slug:guide>/",
+        facilitator.projector_guide,
+        name="projector-guide",
+    ),
     path("workshops/<id:pk>/grupper/<id:group_pk>/", facilitator.read_along, name="read-along"),
     path("workshops/<id:pk>/qr.svg", facilitator.join_qr, name="join-qr"),
     path("workshops/<id:pk>/opsummering/", records.summary, name="summary"),

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import datetime
+import re
 from unittest import mock
 
 import pytest
@@ -28,6 +29,7 @@ def facilitator_urls(workshop: Workshop) -> list[tuple[str, str]]:
         ("post", reverse("workshops:start-timer", args=[pk])),
         ("post", reverse("workshops:close", args=[pk])),
         ("get", reverse("workshops:projector", args=[pk])),
+        ("get", reverse("workshops:projector-guide", args=[pk, "forord"])),
         ("get", reverse("workshops:join-qr", args=[pk])),
     ]
 
@@ -650,3 +652,157 @@ def test_another_organisation_s_projector_poll_is_refused(client, charlie, works
     response = client.get(url, headers=HTMX)
     assert response.status_code == 404
     assert workshop.title.encode() not in response.content
+
+
+def guide_url(codex: str, slug: str, section: str = "") -> str:
+    return reverse("kodeks:guide", args=[codex, slug]) + (f"#{section}" if section else "")
+
+
+def projector_guide_url(workshop: Workshop, slug: str, section: str = "") -> str:
+    url = reverse("workshops:projector-guide", args=[workshop.pk, slug])
+    return url + (f"#{section}" if section else "")
+
+
+def guidance_section(html: str) -> str:
+    return html.split('id="guidance-heading"')[1].split("</section>")[0]
+
+
+FITTING_GUIDANCE = {
+    Format.ONBOARDING: [
+        ("7-pligter-for-embedsvaerkets-arbejde", "", "7 pligter for embedsværkets arbejde"),
+        (
+            "det-lokale-arbejde-med-kodeks",
+            "et-ledelsesansvar-at-sikre-kendskab-til-kodeks",
+            "Et ledelsesansvar at sikre kendskab til kodeks",
+        ),
+    ],
+    Format.SPARRING: [
+        (
+            "det-lokale-arbejde-med-kodeks",
+            "thisted-kommune-droefter-dilemmaer-i-chef-og-direktoergruppen",
+            "Thisted Kommune drøfter dilemmaer i chef- og direktørgruppen",
+        ),
+        ("cases-om-embedsmandspligter", "", "Cases om embedsmandspligter"),
+    ],
+    Format.LEDERTEAM: [
+        ("den-gode-proces", "", "Den gode proces"),
+        (
+            "praktisk-anvendelse",
+            "saet-ledelse-paa-dagsordenen-i-lederteamet",
+            "Sæt ledelse på dagsordenen i lederteamet",
+        ),
+        ("praktisk-anvendelse", "inviter-kodeks-ind-i-sproget", "Inviter kodeks ind i sproget"),
+    ],
+}
+
+
+@pytest.mark.parametrize("format", FITTING_GUIDANCE)
+def test_dashboard_links_the_guidance_that_fits_the_format(client, alice, content, format):
+    options = {}
+    if format == Format.LEDERTEAM:
+        options = {"focus_point": Point.objects.get_by_natural_key(Codex.LEADERSHIP, 1)}
+    workshop = make_workshop(alice, format=format, **options)
+    codex = workshop.codex.slug
+    client.force_login(alice)
+    section = guidance_section(client.get(workshop.get_absolute_url()).content.decode())
+    links = re.findall(r'<a href="([^"]+)" lang="da">([^<]+)</a>', section)
+    assert links == [
+        (guide_url(codex, slug, anchor), title) for slug, anchor, title in FITTING_GUIDANCE[format]
+    ]
+    for slug, anchor, _title in FITTING_GUIDANCE[format]:
+        assert f'href="{projector_guide_url(workshop, slug, anchor)}"' in section
+    assert section.count("Vis på projektoren") == len(FITTING_GUIDANCE[format])
+
+
+def test_every_section_the_formats_link_is_on_its_guide_page(client, content):
+    for format, guidance in FITTING_GUIDANCE.items():
+        codex = domain.FORMAT_DEFAULTS[format].codex_slug
+        for slug, anchor, title in guidance:
+            html = client.get(guide_url(codex, slug)).content.decode()
+            if anchor:
+                assert f'id="{anchor}">{title}</h' in html
+            else:
+                assert f'<h1 lang="da">{title}</h1>' in html
+
+
+def test_a_custom_workshop_links_all_of_its_codex_s_guide(client, alice, content):
+    workshop = make_workshop(alice, format=Format.CUSTOM)
+    client.force_login(alice)
+    section = guidance_section(client.get(workshop.get_absolute_url()).content.decode())
+    for page in workshop.codex.guides.all():
+        assert f'<a href="{page.get_absolute_url()}" lang="da">{page.title}</a>' in section
+        assert f'href="{projector_guide_url(workshop, page.slug)}"' in section
+
+
+def test_a_format_whose_guidance_is_from_another_codex_links_the_workshop_s_own(
+    client, alice, content
+):
+    point = Point.objects.get_by_natural_key(Codex.LEADERSHIP, 3)
+    workshop = make_workshop(alice, format=Format.ONBOARDING, focus_point=point, pool=[])
+    client.force_login(alice)
+    section = guidance_section(client.get(workshop.get_absolute_url()).content.decode())
+    assert "7 pligter for embedsværkets arbejde" not in section
+    assert section.count("Vis på projektoren") == workshop.codex.guides.count()
+    assert f'href="{guide_url(Codex.LEADERSHIP, "den-gode-proces")}"' in section
+
+
+def test_projector_presents_a_guide_page_in_large_type(client, alice, workshop):
+    client.force_login(alice)
+    url = projector_guide_url(workshop, "det-lokale-arbejde-med-kodeks")
+    html = client.get(url).content.decode()
+    assert 'class="projector"' in html
+    assert '<h1 lang="da">Det lokale arbejde med kodeks</h1>' in html
+    assert '<div class="slide-text guide" lang="da">' in html
+    assert (
+        '<h2 id="et-ledelsesansvar-at-sikre-kendskab-til-kodeks">'
+        "Et ledelsesansvar at sikre kendskab til kodeks</h2>"
+    ) in html
+    assert "Den øverste administrative ledelse i kommunen har naturligvis" in html
+    assert "Kollegasparring foregår i grupper af 3–5 personer." in html
+    # The other guidance of the format is a click away, and so are the projector and dashboard.
+    assert f'href="{projector_guide_url(workshop, "7-pligter-for-embedsvaerkets-arbejde")}"' in html
+    assert f'href="{reverse("workshops:projector", args=[workshop.pk])}"' in html
+    assert f'href="{workshop.get_absolute_url()}"' in html
+
+
+@pytest.mark.parametrize(
+    ("codex", "slug"), [(Codex.LEADERSHIP, "den-gode-proces"), (Codex.DUTIES, "ukendt")]
+)
+def test_projector_shows_only_guide_pages_of_the_workshop_s_codex(
+    client, alice, workshop, codex, slug
+):
+    client.force_login(alice)
+    assert client.get(projector_guide_url(workshop, slug)).status_code == 404
+
+
+def test_projector_guide_page_is_refused_to_outsiders(client, charlie, hanne, workshop, mette):
+    url = projector_guide_url(workshop, "forord")
+    for outsider, status in ((charlie, 404), (hanne, 403)):
+        other = Client()
+        other.force_login(outsider)
+        assert other.get(url).status_code == status
+    for visitor in (Client(), mette):
+        response = visitor.get(url)
+        assert response.status_code == 302 and response["Location"].startswith("/login/")
+
+
+def test_projector_intro_links_the_guidance_for_the_facilitator(client, alice, workshop):
+    client.force_login(alice)
+    url = reverse("workshops:projector", args=[workshop.pk])
+    html = client.get(url).content.decode()
+    nav = html.split('id="guidance-nav-heading"')[1].split("</nav>")[0]
+    for slug, anchor, title in FITTING_GUIDANCE[Format.ONBOARDING]:
+        assert (
+            f'<a href="{projector_guide_url(workshop, slug, anchor)}" lang="da">{title}</a>' in nav
+        )
+    domain.set_phase(workshop, phase=Phase.PLENARY)
+    assert "guidance-nav" not in client.get(url).content.decode()
+
+
+def test_guidance_is_in_english_around_danish_titles(client, alice, workshop):
+    client.force_login(alice)
+    client.cookies["django_language"] = "en"
+    section = guidance_section(client.get(workshop.get_absolute_url()).content.decode())
+    assert "Guide for the facilitator" in section
+    assert "Show on the projector" in section
+    assert 'section of <span lang="da">Det lokale arbejde med kodeks</span>' in section

@@ -22,7 +22,7 @@ from django.views.decorators.http import condition, require_GET, require_http_me
 from django.views.decorators.vary import vary_on_headers
 from django_htmx.http import HttpResponseClientRefresh
 
-from kodeks.models import Point
+from kodeks.models import GuidePage, Point
 from kodeks.rendering import render_shared
 from kodeks.views import HtmxHttpRequest
 from workshops import domain
@@ -245,6 +245,7 @@ def _dashboard_context(request: HttpRequest, pk: int) -> dict:
         "phases": Phase,
         "participant_count": sum(group.member_count for group in groups),
         "timer_form": TimerForm(auto_id="timer-%s"),
+        "guidance": domain.guidance_for(workshop),
     }
 
 
@@ -463,7 +464,31 @@ def projector(request: HtmxHttpRequest, pk: int) -> HttpResponse:
         )
         position = min(requested, len(slides))
         context.update(slides=slides, slide=slides[position - 1], position=position)
+        context["guidance"] = domain.guidance_for(workshop)
     return render(request, "workshops/projector.html", context)
+
+
+def _get_guide_for_workshop(workshop: Workshop, slug: str) -> GuidePage:
+    """A guide page of the workshop's codex; 404 for any other codex's."""
+    return get_object_or_404(
+        GuidePage.objects.select_related("codex"), codex=workshop.codex_id, slug=slug
+    )
+
+
+@require_GET
+@facilitator_required
+def projector_guide(request: HttpRequest, pk: int, guide: str) -> HttpResponse:
+    """A guide page in the projector's large type, for the facilitator to go through with the
+    room."""
+    workshop = get_workshop_for_facilitator(request, pk)
+    page = _get_guide_for_workshop(workshop, guide)
+    context = {
+        "workshop": workshop,
+        "page": page,
+        "blocks": page.blocks_with_examples(),
+        "guidance": domain.guidance_for(workshop),
+    }
+    return render(request, "workshops/projector_guide.html", context)
 
 
 def _get_group_for_facilitator(workshop: Workshop, group_pk: int) -> Group:
