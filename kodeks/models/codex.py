@@ -266,13 +266,17 @@ class GuidePage(models.Model):
 
     def blocks_with_examples(self) -> list[Block]:
         """The blocks, with the codex's themes that a heading of the page names as their group
-        at the end of that heading's section: the publication tells its municipal examples
-        there, and the app keeps them as themes of the codex."""
+        at the end of that heading's section, unless the page already tells them: the
+        publication tells its municipal examples there, and the app keeps them as themes of
+        the codex."""
         blocks = self.blocks
         headings = [block.content for block in blocks if block.kind == "h2"]
+        told = " ".join(self.body.split())
         examples = defaultdict(list)
         for theme in self.codex.themes.filter(group__in=headings):
-            examples[theme.group].extend(theme.blocks)
+            passages = [*theme.text.split("\n\n"), *theme.question_list]
+            if not all(" ".join(passage.split()) in told for passage in passages):
+                examples[theme.group].extend(theme.blocks)
         if not examples:
             return blocks
         placed: list[Block] = []

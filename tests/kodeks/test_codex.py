@@ -23,6 +23,9 @@ def test_guide_blocks_place_the_themes_a_heading_names_at_the_end_of_its_section
         codex=codex, position=1, group="Eksempler", title="Æblerød Kommune", text="En.\n\nTo."
     )
     Theme.objects.create(codex=codex, position=2, group="Andet", title="Ikke her", text="Nej.")
+    Theme.objects.create(
+        codex=codex, position=3, group="Til sidst", title="Allerede fortalt", text="Slut."
+    )
     assert [tuple(block) for block in page.blocks_with_examples()] == [
         ("p", "Indledning.", ""),
         ("h2", "Eksempler", "eksempler"),

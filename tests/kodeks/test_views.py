@@ -183,6 +183,8 @@ def test_guide_pages_give_each_heading_an_id_to_link_to(client, content):
     html = client.get(url).content.decode()
     assert '<h2 id="inviter-kodeks-ind-i-sproget">Inviter kodeks ind i sproget</h2>' in html
     assert '<h2 id="saet-ledelse-paa-dagsordenen-i-lederteamet">' in html
+    # The meeting's questions, kept as themes too, are told once: as the guide tells them.
+    assert html.count("Bed mødedeltagerne om at forberede følgende:") == 1
 
 
 def test_guide_of_another_codex_is_not_found(client, content):
