@@ -101,7 +101,7 @@ def test_the_join_screen_fills_one_screen_with_the_code_and_its_qr(
         page = new_page(size)
         log_in(page, live_server.url, "alice", "alice-password")
         page.goto(f"{live_server.url}{running.get_absolute_url()}")
-        page.get_by_role("link", name="Vis på projektoren").click()
+        page.get_by_role("link", name="Vis på projektoren", exact=True).click()
         expect(page.locator(".join-code")).to_have_text(running.display_code)
         expect(page.get_by_role("img", name="QR-kode der åbner workshoppen")).to_be_visible()
         page.wait_for_function("() => document.querySelector('.qr').naturalWidth > 0")

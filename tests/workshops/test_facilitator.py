@@ -705,7 +705,7 @@ def test_dashboard_links_the_guidance_that_fits_the_format(client, alice, conten
     codex = workshop.codex.slug
     client.force_login(alice)
     section = guidance_section(client.get(workshop.get_absolute_url()).content.decode())
-    links = re.findall(r'<a href="([^"]+)" lang="da">([^<]+)</a>', section)
+    links = re.findall(r'<a id="guidance-\d+" href="([^"]+)" lang="da">([^<]+)</a>', section)
     assert links == [
         (guide_url(codex, slug, anchor), title) for slug, anchor, title in FITTING_GUIDANCE[format]
     ]
@@ -730,7 +730,7 @@ def test_a_custom_workshop_links_all_of_its_codex_s_guide(client, alice, content
     client.force_login(alice)
     section = guidance_section(client.get(workshop.get_absolute_url()).content.decode())
     for page in workshop.codex.guides.all():
-        assert f'<a href="{page.get_absolute_url()}" lang="da">{page.title}</a>' in section
+        assert f'href="{page.get_absolute_url()}" lang="da">{page.title}</a>' in section
         assert f'href="{projector_guide_url(workshop, page.slug)}"' in section
 
 
