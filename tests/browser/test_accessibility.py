@@ -22,6 +22,7 @@ PUBLIC_PAGES = {
     "codex": "/kodeks/kl-2024/",
     "leadership codex": "/kodeks/god-ledelse/",
     "duty": "/kodeks/kl-2024/1/",
+    "guide": "/kodeks/kl-2024/vejledning/det-lokale-arbejde-med-kodeks/",
     "library": "/cases/",
     "library filtered": "/cases/?pligt=3&q=skole",
     "library bad filter": "/cases/?pligt=99",
@@ -90,6 +91,8 @@ def test_workshop_pages_pass_axe(
     record(results, "projector (duties)", facilitator, axe_source)
     facilitator.goto(f"{base}/workshops/{workshop.pk}/projektor/deltag/")
     record(results, "projector join screen", facilitator, axe_source)
+    facilitator.goto(f"{base}/workshops/{workshop.pk}/projektor/vejledning/forord/")
+    record(results, "projector guide page", facilitator, axe_source)
 
     participant = new_page(PHONE)
     participant.goto(f"{base}/deltag/{workshop.join_code}/")
