@@ -230,7 +230,7 @@ def test_the_workshop_s_facilitator_is_let_in(world, alice):
     """The projector's guide page is refused above for who asks, not for a guide not found."""
     client = Client()
     client.force_login(alice)
-    url = concrete("workshops/<int:pk>/projektor/vejledning/<slug:guide>/", world["values"])
+    url = concrete("workshops/<id:pk>/projektor/vejledning/<slug:guide>/", world["values"])
     response = client.get(url)
     assert response.status_code == 200
     assert '<h1 lang="da">Forord</h1>' in response.content.decode()

@@ -765,6 +765,15 @@ def test_projector_presents_a_guide_page_in_large_type(client, alice, workshop):
     assert f'href="{workshop.get_absolute_url()}"' in html
 
 
+def test_projector_guide_page_follows_the_dashboard_s_timer(client, alice, workshop):
+    domain.set_timer(workshop, minutes=10)
+    client.force_login(alice)
+    html = client.get(projector_guide_url(workshop, "forord")).content.decode()
+    assert "Tid tilbage" in html
+    poll = reverse("workshops:projector", args=[workshop.pk]) + "?fase=intro"
+    assert f'hx-get="{poll}"' in html
+
+
 @pytest.mark.parametrize(
     ("codex", "slug"), [(Codex.LEADERSHIP, "den-gode-proces"), (Codex.DUTIES, "ukendt")]
 )

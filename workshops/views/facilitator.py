@@ -484,6 +484,7 @@ def projector_guide(request: HttpRequest, pk: int, guide: str) -> HttpResponse:
     page = _get_guide_for_workshop(workshop, guide)
     context = {
         "workshop": workshop,
+        "etag": _projector_etag(request, pk, workshop.version),
         "page": page,
         "blocks": page.blocks_with_examples(),
         "guidance": domain.guidance_for(workshop),
