@@ -144,3 +144,40 @@ def test_twelve_split_evenly_and_a_moved_phone_follows(
     )
     expect(watched[0].get_by_role("heading", level=1)).to_have_text("Gruppe 3")
     facilitator.screenshot(path=artifacts / "arrange-groups.png", full_page=True)
+
+
+def test_a_set_up_saved_as_a_template_makes_the_next_workshop(
+    new_page, live_server, content, alice
+):
+    workshop = make_workshop(alice, groups=3, private_tagging=True)
+    workshop.groups.filter(position=3).update(name="Ledergruppen")
+    facilitator = new_page(LAPTOP)
+    log_in(facilitator, live_server.url, "alice", "alice-password")
+    facilitator.goto(f"{live_server.url}/workshops/{workshop.pk}/")
+    facilitator.get_by_role("link", name="Gem som skabelon").click()
+    facilitator.get_by_label("Skabelonens navn").fill("Introdag, fast")
+    facilitator.get_by_role("button", name="Gem skabelonen").click()
+    expect(facilitator.get_by_role("status")).to_contain_text(
+        "Skabelonen “Introdag, fast” er gemt."
+    )
+
+    facilitator.get_by_role("link", name="Workshops", exact=True).click()
+    facilitator.get_by_role("link", name="Skabelon: Introdag, fast").click()
+    expect(facilitator.get_by_role("heading", level=1)).to_have_text(
+        "Ny workshop fra skabelonen “Introdag, fast”"
+    )
+    expect(facilitator.get_by_label("Grupper", exact=True)).to_have_value(
+        "Gruppe 1\nGruppe 2\nLedergruppen"
+    )
+    expect(facilitator.get_by_label("Hver deltager tagger først for sig selv")).to_be_checked()
+    facilitator.get_by_label("Titel", exact=True).fill("Introdag i marts")
+    facilitator.get_by_role("button", name="Opret workshop").click()
+    facilitator.wait_for_url(re.compile(r"/workshops/\d+/$"))
+    made = Workshop.objects.get(title="Introdag i marts")
+    assert list(made.groups.values_list("name", flat=True)) == [
+        "Gruppe 1",
+        "Gruppe 2",
+        "Ledergruppen",
+    ]
+    assert set(made.pool.all()) == set(workshop.pool.all())
+    assert made.private_tagging

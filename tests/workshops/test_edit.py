@@ -283,3 +283,14 @@ def test_a_template_is_deleted(facilitator, alice, workshop):
     assert response["Location"] == reverse("workshops:list")
     assert not WorkshopTemplate.objects.filter(pk=template.pk).exists()
     assert Group.objects.filter(workshop=workshop).count() == 2
+
+
+def test_the_dashboard_says_what_was_just_done_once(facilitator, workshop):
+    """A message is shown on the next whole dashboard, even when nothing in the workshop
+    changed with it, and not again."""
+    dashboard = reverse("workshops:dashboard", args=[workshop.pk])
+    facilitator.get(dashboard)
+    url = reverse("workshops:save-template", args=[workshop.pk])
+    shown = facilitator.post(url, {"name": "Fast"}, follow=True).content.decode()
+    assert "Skabelonen “Fast” er gemt." in shown
+    assert "Skabelonen “Fast” er gemt." not in facilitator.get(dashboard).content.decode()
