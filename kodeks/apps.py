@@ -11,7 +11,7 @@ class KodeksConfig(AppConfig):
     def ready(self) -> None:
         from django.urls import register_converter
 
-        from kodeks import database, middleware  # noqa: F401 - connect their receivers
+        from kodeks import audit, database, middleware  # noqa: F401 - connect their receivers
         from kodeks.converters import RowIdConverter
 
         # Every number in a URL is a row id or a codex point's number: <id:…>, never <int:…>.

@@ -226,6 +226,8 @@ KODEKS_SEEN_WRITE_SECONDS = env_int("KODEKS_SEEN_WRITE_SECONDS", default=1)
 
 # Days after a workshop closes before `purge_notes` deletes what was written in it.
 KODEKS_NOTES_RETENTION_DAYS = env_int("KODEKS_NOTES_RETENTION_DAYS", default=90)
+# Days the audit log keeps an entry before `purge_notes` deletes it.
+KODEKS_AUDIT_RETENTION_DAYS = env_int("KODEKS_AUDIT_RETENTION_DAYS", default=365)
 
 LANGUAGE_CODE = "da"
 LANGUAGES = [("da", "Dansk"), ("en", "English")]

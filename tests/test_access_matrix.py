@@ -13,12 +13,14 @@ from django.test import Client
 from openpyxl import load_workbook
 
 from cases.models import Case
+from kodeks.models import AuditEntry, User
 from tests.factories import concrete, join, make_workshop, url_patterns
 from workshops import domain
 from workshops.models import Group, SharedText, WorkshopTemplate
 
 HIDDEN_TITLE = "Hemmelig workshop i Aarhus"
 HIDDEN_NOTES = "HEMMELIGE NOTER om borgmesteren"
+HIDDEN_USER = "aarhus-hemmelig-bruger"
 
 # Open to anyone by design: KL's public library, logging in and out, choosing a language, and
 # joining with a code (the code is the secret; a closed workshop's code answers 404).
@@ -38,6 +40,8 @@ PUBLIC = {
     "workshops:join-workshop",
     "admin:login",
     "admin:logout",
+    # The one-time link is the secret; a wrong one answers that it does not work.
+    "accept-invitation",
 }
 # Pages every signed-in actor of the right role has for their own organisation: they answer,
 # but show nothing of Aarhus.
@@ -53,9 +57,25 @@ OWN_ORGANISATION_ONLY = {
             "workshops:report-rows-csv",
         )
     ),
+    # An organisation admin runs workshops, reads reports and keeps its own users and log.
+    *(
+        (name, "admin of another organisation")
+        for name in (
+            "workshops:list",
+            "workshops:create",
+            "workshops:report",
+            "workshops:report-csv",
+            "workshops:report-xlsx",
+            "workshops:report-rows-csv",
+            "organisation:users",
+            "organisation:invite",
+            "organisation:audit-log",
+            "organisation:audit-log-csv",
+        )
+    ),
 }
 # Everything else: the workshops' pages and actions, and Django admin (staff only).
-PROTECTED_NAMESPACES = {"workshops", "admin"}
+PROTECTED_NAMESPACES = {"workshops", "admin", "organisation"}
 
 # A group's page and actions: a participant of the workshop is sent to their own group.
 GROUP_PAGES = (
@@ -75,12 +95,13 @@ ACTORS = [
     "participant of another workshop",
     "facilitator of another organisation",
     "HR of another organisation",
+    "admin of another organisation",
     "HR of the organisation, writing",
 ]
 
 
 @pytest.fixture
-def world(content, alice, charlie, hanne, olga):
+def world(content, alice, charlie, hanne, olga, odder):
     workshop = make_workshop(alice, title=HIDDEN_TITLE, private_tagging=True)
     group1, group2 = workshop.groups.all()
     mette = join(workshop, group1, "Mette")
@@ -88,6 +109,20 @@ def world(content, alice, charlie, hanne, olga):
     domain.save_text(group1, SharedText.NOTES, text=HIDDEN_NOTES, version=0)
     other = make_workshop(alice, title="Andet forløb")
     make_workshop(charlie, title="Odders workshop")
+    odders_admin = User.objects.create_user(
+        "odders-admin", password="x", organisation=odder, role=User.Role.ADMIN
+    )
+    # Aarhus's own people and log, which no outsider may see or change.
+    aarhus_user = User.objects.create_user(
+        HIDDEN_USER, password="x", organisation=alice.organisation, role=User.Role.FACILITATOR
+    )
+    AuditEntry.objects.create(
+        organisation=alice.organisation,
+        actor=alice,
+        actor_name="alice",
+        action=AuditEntry.Action.WORKSHOP_CREATED,
+        object_label=HIDDEN_TITLE,
+    )
     clients = {"anonymous": Client()}
     clients["participant of another group"] = join(workshop, group2, "Jonas")
     own_group = group2.get_absolute_url()
@@ -95,6 +130,7 @@ def world(content, alice, charlie, hanne, olga):
     for actor, user in (
         ("facilitator of another organisation", charlie),
         ("HR of another organisation", olga),
+        ("admin of another organisation", odders_admin),
         ("HR of the organisation, writing", hanne),
     ):
         clients[actor] = Client()
@@ -112,6 +148,9 @@ def world(content, alice, charlie, hanne, olga):
         "app_label": "cases",
         "url": "ukendt/",
         "segment": "noter",
+        "user_pk": aarhus_user.pk,
+        "uidb64": "MQ",
+        "token": "ugyldig-token",
         "template_pk": WorkshopTemplate.objects.create(
             organisation=alice.organisation, name="S"
         ).pk,
@@ -132,6 +171,11 @@ def world(content, alice, charlie, hanne, olga):
         "group": group2.pk,
         "display_name": "indbrud",
         "title": "indbrud",
+        "username": "indbrud",
+        "role": "admin",
+        "active": "0",
+        "new_password1": "Indbrud-2026-kodeord",
+        "new_password2": "Indbrud-2026-kodeord",
     }
     return {
         "workshop": workshop,
@@ -168,7 +212,9 @@ def shows_nothing_of_aarhus(response) -> bool:
     if body.startswith(b"PK"):  # a workbook
         workbook = load_workbook(io.BytesIO(body))
         body = repr([list(sheet.values) for sheet in workbook]).encode()
-    return response.status_code == 200 and HIDDEN_TITLE.encode() not in body
+    return response.status_code == 200 and not any(
+        hidden.encode() in body for hidden in (HIDDEN_TITLE, HIDDEN_USER)
+    )
 
 
 def test_every_url_pattern_refuses_every_outsider(world):
@@ -212,6 +258,10 @@ def test_every_url_pattern_refuses_every_outsider(world):
     assert not group.tags.exists()
     assert group.participants.count() == 1
     assert WorkshopTemplate.objects.filter(pk=world["values"]["template_pk"]).exists()
+    hidden_user = User.objects.get(username=HIDDEN_USER)
+    assert (hidden_user.role, hidden_user.is_active) == (User.Role.FACILITATOR, True)
+    # An admin of another organisation invites into their own organisation only.
+    assert not User.objects.filter(organisation=workshop.organisation, username="indbrud").exists()
     print(f"access matrix: {len(patterns) - len(PUBLIC)} patterns, {checked} requests")
     assert checked == (len(patterns) - len(PUBLIC)) * (2 * len(ACTORS) - 1)
 

@@ -7,6 +7,7 @@ import pytest
 from django.test import Client
 
 from cases.models import Case
+from kodeks.models import User
 from tests.factories import concrete, join, make_workshop, url_patterns
 from workshops import domain
 from workshops.models import Phase, SharedText
@@ -19,15 +20,16 @@ GROUP_PAGES = ("workshops:group", "workshops:revisions")
 
 
 @pytest.fixture
-def site(content, alice, hanne):
+def site(content, alice, hanne, aarhus):
     workshop = make_workshop(alice, private_tagging=True)
     group = workshop.groups.first()
     member = join(workshop, group, "Mette")
     domain.choose_case(group, case=workshop.pool.first())
     domain.save_text(group, SharedText.NOTES, text="Noter fra gruppen", version=0)
-    facilitator, hr = Client(), Client()
+    facilitator, hr, admin = Client(), Client(), Client()
     facilitator.force_login(alice)
     hr.force_login(hanne)
+    admin.force_login(User.objects.create_user("ada", organisation=aarhus, role=User.Role.ADMIN))
     values = {
         "pk": workshop.pk,
         "group_pk": group.pk,
@@ -37,16 +39,27 @@ def site(content, alice, hanne):
         "guide": "forord",
         "segment": "noter",
         "template_pk": domain.save_template(workshop, name="Fast opsætning").pk,
+        "user_pk": alice.pk,
+        "uidb64": "MQ",
+        "token": "ugyldig",
     }
     return {
         "workshop": workshop,
         "values": values,
         "case_pk": Case.objects.public().first().pk,
-        "clients": {"member": member, "facilitator": facilitator, "hr": hr, "anyone": Client()},
+        "clients": {
+            "member": member,
+            "facilitator": facilitator,
+            "hr": hr,
+            "admin": admin,
+            "anyone": Client(),
+        },
     }
 
 
 def visitor(key: str) -> str:
+    if key.startswith("organisation:"):
+        return "admin"
     if key.startswith(GROUP_PAGES):
         return "member"
     if key.startswith("workshops:report"):

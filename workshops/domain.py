@@ -10,6 +10,7 @@ import time
 import uuid
 from collections import Counter
 from dataclasses import dataclass
+from dataclasses import field as dataclass_field
 
 from django.conf import settings
 from django.core.cache import cache
@@ -733,6 +734,8 @@ class Purged:
     groups: int
     participants: int
     throttle_records: int
+    # Organisation id → how many of its workshops had their texts deleted now.
+    by_organisation: dict[int, int] = dataclass_field(default_factory=dict)
 
 
 # Wrong join codes and failed logins hold addresses; a day is plenty for a throttle.
@@ -770,9 +773,9 @@ def purge_notes(*, closed_before: datetime.datetime) -> Purged:
         .exclude(display_name="")
         .update(display_name="")
     )
-    workshop_count = workshops.filter(notes_purged_at__isnull=True).update(
-        notes_purged_at=timezone.now(), version=F("version") + 1
-    )
+    newly = workshops.filter(notes_purged_at__isnull=True)
+    by_organisation = dict(newly.order_by().values_list("organisation").annotate(count=Count("pk")))
+    workshop_count = newly.update(notes_purged_at=timezone.now(), version=F("version") + 1)
     old = timezone.now() - THROTTLE_RECORDS_KEPT
     throttle_count = (
         JoinAttempt.objects.filter(attempted_at__lt=old).delete()[0]
@@ -783,7 +786,7 @@ def purge_notes(*, closed_before: datetime.datetime) -> Purged:
     # Kept pages show the texts as they were; the new versions never ask for them again, but
     # their rows would keep the text until the cache culls them.
     cache.clear()
-    return Purged(workshop_count, group_count, participant_count, throttle_count)
+    return Purged(workshop_count, group_count, participant_count, throttle_count, by_organisation)
 
 
 # The tables whose rows held purged text, and the cache's, which held pages showing it.

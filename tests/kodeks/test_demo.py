@@ -20,6 +20,9 @@ def test_demo_creates_an_organisation_and_prints_logins(db):
     assert facilitator.organisation == hr.organisation == Organisation.objects.get(slug="demo")
     assert facilitator.role == User.Role.FACILITATOR
     assert hr.role == User.Role.HR
+    admin = User.objects.get(username="admin")
+    assert (admin.role, admin.organisation) == (User.Role.ADMIN, facilitator.organisation)
+    assert "brugernavn: admin" in output
     assert facilitator.check_password("kodeks-demo")
     assert "brugernavn: facilitator" in output
     assert "adgangskode: kodeks-demo" in output
@@ -33,7 +36,7 @@ def test_demo_run_again_keeps_existing_data(db):
     facilitator.save()
     run_demo()
     assert Organisation.objects.count() == 1
-    assert User.objects.count() == 2
+    assert User.objects.count() == 3
     facilitator.refresh_from_db()
     assert facilitator.check_password("changed-by-the-user")
 

@@ -10,7 +10,6 @@ from collections.abc import Callable
 from functools import wraps
 
 from django.conf import settings
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect
@@ -18,26 +17,11 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django_htmx.http import HttpResponseClientRedirect
 
+from kodeks.access import role_required
 from kodeks.models import User
 from workshops.models import Group, Membership, Participant, Workshop
 
 # Staff ---------------------------------------------------------------------------------------
-
-
-def role_required(*roles: str):
-    """Logged in with one of the roles; anyone else logged in gets 403."""
-
-    def decorator(view):
-        @login_required
-        @wraps(view)
-        def wrapper(request, *args, **kwargs):
-            if request.user.role not in roles:
-                raise PermissionDenied
-            return view(request, *args, **kwargs)
-
-        return wrapper
-
-    return decorator
 
 
 # HR may not run workshops.

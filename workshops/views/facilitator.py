@@ -22,7 +22,8 @@ from django.views.decorators.http import condition, require_GET, require_http_me
 from django.views.decorators.vary import vary_on_headers
 from django_htmx.http import HttpResponseClientRefresh
 
-from kodeks.models import GuidePage, Point
+from kodeks import audit
+from kodeks.models import AuditEntry, GuidePage, Point
 from kodeks.rendering import render_shared
 from kodeks.views import HtmxHttpRequest
 from workshops import domain
@@ -42,6 +43,7 @@ from workshops.forms import (
 from workshops.models import Format, Group, Phase, Workshop, WorkshopTemplate
 from workshops.views.access import facilitator_required, get_workshop_for_facilitator
 
+Action = AuditEntry.Action
 CLOSED_PER_PAGE = 20
 TIMER_EXTRA_MINUTES = 5
 
@@ -119,6 +121,7 @@ def create_workshop(request: HttpRequest) -> HttpResponse:
         except IntegrityError:
             # The same form, sent twice at once: the other request created it.
             return redirect(get_object_or_404(workshops, submission=submission))
+        audit.record(request, Action.WORKSHOP_CREATED, target=workshop)
         return redirect(workshop)
     context = {
         "form": form,
@@ -150,6 +153,7 @@ def edit_workshop(request: HttpRequest, pk: int) -> HttpResponse:
             removed=data["removed"],
             added=data["new_groups"],
         )
+        audit.record(request, Action.WORKSHOP_EDITED, target=workshop)
         messages.success(request, _("Ændringerne er gemt."))
         return redirect(workshop)
     context = {"workshop": workshop, "form": form, "series": workshop.organisation.series.all()}
@@ -285,6 +289,7 @@ def close_workshop(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect(workshop)
     if request.method == "POST" and request.POST.get("confirmed"):
         domain.set_phase(workshop, phase=Phase.CLOSED)
+        audit.record(request, Action.WORKSHOP_CLOSED, target=workshop)
         return redirect(workshop)
     context = {"workshop": workshop, "retention_days": settings.KODEKS_NOTES_RETENTION_DAYS}
     return render(request, "workshops/close_workshop.html", context)
@@ -298,6 +303,7 @@ def delete_workshop(request: HttpRequest, pk: int) -> HttpResponse:
     workshop = get_workshop_for_facilitator(request, pk)
     if request.method == "POST" and request.POST.get("confirmed"):
         title = workshop.title
+        audit.record(request, Action.WORKSHOP_DELETED, target=workshop)
         workshop.delete()
         messages.success(request, _("“%(title)s” er slettet.") % {"title": title})
         return redirect("workshops:list")
@@ -318,7 +324,9 @@ def delete_workshop(request: HttpRequest, pk: int) -> HttpResponse:
 @facilitator_required
 def duplicate_workshop(request: HttpRequest, pk: int) -> HttpResponse:
     workshop = get_workshop_for_facilitator(request, pk)
-    return redirect(domain.duplicate_workshop(workshop, request.user))
+    copy = domain.duplicate_workshop(workshop, request.user)
+    audit.record(request, Action.WORKSHOP_CREATED, target=copy, label=_("kopi"))
+    return redirect(copy)
 
 
 @require_POST
@@ -328,6 +336,7 @@ def reopen_workshop(request: HttpRequest, pk: int) -> HttpResponse:
     workshop = get_workshop_for_facilitator(request, pk)
     if workshop.is_closed and workshop.notes_purged_at is None:
         domain.set_phase(workshop, phase=Phase.PLENARY)
+        audit.record(request, Action.WORKSHOP_REOPENED, target=workshop)
     return redirect(workshop)
 
 

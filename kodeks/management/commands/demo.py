@@ -47,6 +47,7 @@ DEMO_WORKSHOPS = [
 DEMO_USERS = [
     ("facilitator", "Demo Facilitator", User.Role.FACILITATOR),
     ("hr", "Demo HR", User.Role.HR),
+    ("admin", "Demo Administrator", User.Role.ADMIN),
 ]
 DEMO_PASSWORD = "kodeks-demo"  # noqa: S105 - printed for the local demo on purpose
 
@@ -54,8 +55,8 @@ DEMO_PASSWORD = "kodeks-demo"  # noqa: S105 - printed for the local demo on purp
 class Command(BaseCommand):
     help = (
         "Gør en lokal demo klar og starter den: migrerer databasen, indlæser kodeks-indholdet, "
-        "opretter en demo-organisation med en facilitator og en HR-bruger og starter serveren. "
-        "Eksisterende data bevares."
+        "opretter en demo-organisation med en facilitator, en HR-bruger og en administrator og "
+        "starter serveren. Eksisterende data bevares."
     )
 
     def add_arguments(self, parser) -> None:

@@ -7,7 +7,10 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 from django.utils import timezone
+from django.utils.translation import ngettext
 
+from kodeks import audit
+from kodeks.models import AuditEntry
 from workshops.domain import purge_notes, release_purged_text
 
 
@@ -36,8 +39,21 @@ class Command(BaseCommand):
         release_purged_text(connection)
         # Expired staff sessions, with Django's own session engine (clearsessions).
         import_module(settings.SESSION_ENGINE).SessionStore.clear_expired()
+        for organisation_id, count in purged.by_organisation.items():
+            AuditEntry.objects.create(
+                organisation_id=organisation_id,
+                action=AuditEntry.Action.NOTES_PURGED,
+                object_label=ngettext(
+                    "Tekster slettet i %(count)s workshop",
+                    "Tekster slettet i %(count)s workshops",
+                    count,
+                )
+                % {"count": count},
+            )
+        audit_count = audit.purge_old()
         self.stdout.write(
             f"Lukket før {closed_before:%Y-%m-%d %H:%M}: tekster slettet i "
             f"{purged.groups} grupper og {purged.participants} deltagernavne i "
-            f"{purged.workshops} workshops; {purged.throttle_records} gamle adgangsforsøg slettet."
+            f"{purged.workshops} workshops; {purged.throttle_records} gamle adgangsforsøg og "
+            f"{audit_count} gamle logposter slettet."
         )
