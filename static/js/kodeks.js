@@ -7,6 +7,17 @@ document.addEventListener("htmx:configRequest", (event) => {
   }
 });
 
+// Status regions sit outside what polls replace and are brought up to date out of band. A
+// screen reader reads a region again whenever its text is rewritten, so a poll that brings the
+// same words leaves it alone.
+document.addEventListener("htmx:oobBeforeSwap", (event) => {
+  const { target, fragment } = event.detail;
+  const live = target.matches("[aria-live], [role=status], [role=alert]");
+  if (live && fragment && target.textContent.trim() === fragment.textContent.trim()) {
+    event.detail.shouldSwap = false;
+  }
+});
+
 // Every poll of a group page, changed or not, says who else is on it (percent-encoded).
 document.addEventListener("htmx:afterRequest", (event) => {
   const presence = event.detail.xhr && event.detail.xhr.getResponseHeader("Kodeks-Presence");

@@ -12,6 +12,9 @@ const LAST_RETRY_MS = 30000;
 const SAVE_TIMEOUT_MS = 15000;
 // Screen readers hear that others changed the text at most this often.
 const ANNOUNCE_EVERY_MS = 60000;
+// "Saved" is read aloud once the member has stopped writing for this long, not after every
+// pause in the typing that saves.
+const ANNOUNCE_SAVED_AFTER_MS = 5000;
 
 // Texts are compared as words, runs of whitespace and single other characters, as the
 // server's merge (workshops/merge.py) compares them.
@@ -204,6 +207,7 @@ class SharedText {
     this.failing = false;
     this.refused = false;
     this.timer = null;
+    this.savedTimer = null;
     this.firstUnsentAt = null;
     this.retryMs = FIRST_RETRY_MS;
     this.announcedAt = -Infinity;
@@ -231,6 +235,7 @@ class SharedText {
   }
 
   edited() {
+    clearTimeout(this.savedTimer);
     this.remember();
     if (!this.failing && !this.refused) this.show("");
     this.firstUnsentAt ??= Date.now();
@@ -294,6 +299,7 @@ class SharedText {
     if (this.textarea.value === this.base) {
       this.forget();
       this.show(this.message("saved"), { announce: recovered });
+      if (!recovered) this.announceSavedWhenQuiet();
     } else {
       this.remember();
       this.schedule();
@@ -349,6 +355,13 @@ class SharedText {
       textarea.setSelectionRange(moved(start, old, text), moved(end, old, text), direction);
     }
     textarea.scrollTop = scroll;
+  }
+
+  announceSavedWhenQuiet() {
+    clearTimeout(this.savedTimer);
+    this.savedTimer = setTimeout(() => {
+      if (!this.unsaved) this.announcer.textContent = this.message("saved");
+    }, ANNOUNCE_SAVED_AFTER_MS);
   }
 
   announceOthers() {

@@ -107,6 +107,19 @@ def test_htmx_request_gets_only_the_results(client, content):
     assert "HX-Request" in response["Vary"]
 
 
+def test_htmx_request_brings_the_count_out_of_band(client, content):
+    html = client.get(LIBRARY, {"pligt": 1}, headers={"HX-Request": "true"}).content.decode()
+    results, count = html.split('<p id="result-count" hx-swap-oob="innerHTML">')
+    assert "case fundet" not in results and "cases fundet" not in results
+    assert count.startswith("4 cases fundet")
+
+
+def test_the_count_is_outside_the_results(client, content):
+    html = client.get(LIBRARY).content.decode()
+    assert html.index('id="result-count"') < html.index('<div id="results">')
+    assert 'role="status">43 cases fundet' in html
+
+
 def test_local_cases_are_only_in_their_organisations_library(client, local_case, alice, charlie):
     assert local_case.title not in client.get(LIBRARY).content.decode()
     client.force_login(charlie)
