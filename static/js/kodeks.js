@@ -18,6 +18,24 @@ document.addEventListener("htmx:oobBeforeSwap", (event) => {
   }
 });
 
+// A form sent back with errors: focus goes to the list of what to correct (or, on a form too
+// small for one, to the field), and each link in the list puts the cursor in its field.
+document.addEventListener("DOMContentLoaded", () => {
+  const first = document.querySelector("[data-error-summary], [aria-invalid=true]");
+  if (!first) return;
+  first.closest("details")?.setAttribute("open", "");
+  first.focus();
+});
+document.addEventListener("click", (event) => {
+  const link = event.target.closest("[data-error-summary] a[href^='#']");
+  const field = link && document.getElementById(link.hash.slice(1));
+  if (!field) return;
+  event.preventDefault();
+  field.closest("details")?.setAttribute("open", "");
+  field.focus();
+  field.scrollIntoView({ block: "center" });
+});
+
 // Every poll of a group page, changed or not, says who else is on it (percent-encoded).
 document.addEventListener("htmx:afterRequest", (event) => {
   const presence = event.detail.xhr && event.detail.xhr.getResponseHeader("Kodeks-Presence");
