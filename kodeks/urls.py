@@ -43,5 +43,6 @@ urlpatterns = [
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("sprog/", set_language, name="set_language"),
     path("tilgaengelighed/", views.accessibility, name="accessibility"),
+    path("was", views.accessibility_short_url, name="accessibility-short-url"),
     path("admin/", admin.site.urls),
 ]

@@ -3,7 +3,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.contrib.auth.views import LoginView
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, render, resolve_url
+from django.shortcuts import get_object_or_404, redirect, render, resolve_url
 from django.views.decorators.http import require_GET
 from django_htmx.middleware import HtmxDetails
 
@@ -118,3 +118,10 @@ def guide_detail(request: HttpRequest, slug: str, guide: str) -> HttpResponse:
 @require_GET
 def accessibility(request: HttpRequest) -> HttpResponse:
     return render(request, "kodeks/accessibility.html")
+
+
+@require_GET
+def accessibility_short_url(request: HttpRequest) -> HttpResponse:
+    """/was, the short address at which a Danish public site gives its accessibility
+    statement, leads to the statement wherever the municipality publishes it."""
+    return redirect(settings.ACCESSIBILITY_STATEMENT_URL)

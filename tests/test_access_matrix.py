@@ -36,6 +36,7 @@ PUBLIC = {
     "logout",
     "set_language",
     "accessibility",
+    "accessibility-short-url",
     "workshops:join",
     "workshops:join-workshop",
     "admin:login",

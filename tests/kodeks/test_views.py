@@ -204,3 +204,16 @@ def test_english_guide_page_translates_the_interface_not_the_text(client, conten
 def test_duty_page_names_its_2016_discussion_theme(client, content):
     html = client.get(reverse("kodeks:point", args=[Codex.DUTIES, 2])).content.decode()
     assert "<h3>Hvad er sandheden?</h3>" in html
+
+
+def test_was_leads_to_the_apps_own_accessibility_statement(client, db):
+    response = client.get("/was")
+    assert response.status_code == 302
+    assert response["Location"] == "/tilgaengelighed/"
+    assert "WCAG 2.1 niveau AA" in client.get("/was", follow=True).content.decode()
+
+
+def test_was_leads_to_the_municipalitys_statement_from_the_setting(client, settings, db):
+    settings.ACCESSIBILITY_STATEMENT_URL = "https://www.was.digst.dk/vejle-dk"
+    response = client.get("/was")
+    assert response["Location"] == "https://www.was.digst.dk/vejle-dk"
