@@ -416,13 +416,22 @@ function startSharedTexts() {
 
 // A reload the page does itself keeps the member where they were typing: the same box, the
 // caret as far from the end of the text as it was, so the next keystroke lands where the last
-// one did whatever the reload merged in before it.
+// one did whatever the reload merged in before it. Focus elsewhere (a tag button) goes back to
+// the element of the same id.
 const FOCUS_KEY = `kodeks:focus:${location.pathname}`;
 
 function rememberFocus() {
   const active = document.activeElement;
   const shared = sharedTexts.find((candidate) => candidate.textarea === active);
-  if (!shared) return;
+  if (!shared) {
+    if (!active?.id) return;
+    try {
+      sessionStorage.setItem(FOCUS_KEY, JSON.stringify({ id: active.id }));
+    } catch {
+      // As below.
+    }
+    return;
+  }
   const fromEnd = active.value.length - active.selectionEnd;
   const width = active.selectionEnd - active.selectionStart;
   try {
@@ -439,6 +448,10 @@ function restoreFocus() {
     sessionStorage.removeItem(FOCUS_KEY);
   } catch {
     focus = null;
+  }
+  if (typeof focus?.id === "string") {
+    document.getElementById(focus.id)?.focus();
+    return;
   }
   const shared = focus && sharedTexts.find((candidate) => candidate.field === focus.field);
   if (!shared) return;

@@ -10,6 +10,7 @@ from playwright.sync_api import expect
 from tests.browser.helpers import LIVE_TIMEOUT, log_in, phone_in
 from tests.factories import duty, join, make_workshop
 from workshops import domain
+from workshops.models import Phase
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.browser, pytest.mark.slow]
 
@@ -171,3 +172,18 @@ def test_pressed_tag_buttons_show_in_forced_colours(
     assert pressed_look[0] != released_look[0]
     assert "✔" in pressed_look[1] and "✔" not in released_look[1]
     page.locator("#tags").screenshot(path=artifacts / "tags-forced-colours.png")
+
+
+def test_a_new_phase_reloads_the_group_page_with_focus_where_it_was(
+    new_page, live_server, content, alice
+):
+    workshop = make_workshop(alice)
+    page = phone_in(new_page, live_server.url, workshop, "Gruppe 1")
+    page.evaluate("window.notReloaded = true")
+    page.get_by_role("button", name="3. Faglighed", exact=True).focus()
+
+    domain.set_phase(workshop, phase=Phase.DISCUSSION)
+    page.wait_for_function("() => window.notReloaded === undefined", timeout=LIVE_TIMEOUT)
+    expect(page.locator(".phase-banner")).to_contain_text("Drøft")
+    page.wait_for_load_state()
+    assert page.evaluate(ACTIVE_ID) == f"tag-{duty(3).pk}"
