@@ -31,7 +31,7 @@ def test_dashboard_links_each_group_to_its_read_along_page(reading, workshop, gr
     html = reading.get(workshop.get_absolute_url()).content.decode()
     for group in (group1, group2):
         row = html.split(f'id="group-{group.position}"')[1].split("</tr>")[0]
-        assert f'<a href="{read_along_url(group)}">Læs med</a>' in row
+        assert f'<a id="read-along-{group.pk}" href="{read_along_url(group)}">Læs med</a>' in row
 
 
 def test_read_along_shows_the_group_s_case_tags_notes_and_conclusion(reading, workshop, group1):
