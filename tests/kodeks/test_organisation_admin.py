@@ -138,7 +138,7 @@ def test_an_invited_user_sets_a_password_by_a_one_time_link(admin_client, ada):
     invited = Client()
     form = invited.get(link, follow=True)
     assert "Du logger ind med brugernavnet <strong>ny.kollega</strong>." in form.content.decode()
-    password = "Kodeks-Aarhus-2026"
+    password = "Kodeks-Aarhus-2026"  # noqa: S105 - the invited person's choice
     done = invited.post(
         form.redirect_chain[-1][0], {"new_password1": password, "new_password2": password}
     )
@@ -190,7 +190,7 @@ def test_every_action_that_matters_is_logged_without_what_groups_wrote(
         facilitator.post("/login/", {"username": "alice", "password": "alice-password"}).status_code
         == 302
     )
-    response = facilitator.post(
+    created = facilitator.post(
         reverse("workshops:create") + "?format=onboarding",
         {
             "title": "Logget workshop",
@@ -200,6 +200,7 @@ def test_every_action_that_matters_is_logged_without_what_groups_wrote(
         },
     )
     workshop = alice.workshops.get(title="Logget workshop")
+    assert created["Location"] == workshop.get_absolute_url()
     group = workshop.groups.first()
     domain.save_text(group, SharedText.NOTES, text=NOTES, version=0)
     edit = {
