@@ -137,7 +137,7 @@ def test_twelve_split_evenly_and_a_moved_phone_follows(
 
     # One of them is moved on to group 1; that phone follows again.
     facilitator.get_by_label(re.compile(r"^Flyt Deltager \d+ til$")).last.select_option("Gruppe 1")
-    facilitator.locator(".move-form").last.get_by_role("button").click()
+    facilitator.locator(".move-form").last.get_by_role("button", name=re.compile("^Flyt")).click()
     expect(facilitator.get_by_role("status")).to_contain_text("er flyttet til Gruppe 1.")
     expect(watched[1].get_by_role("heading", level=1)).to_have_text(
         "Gruppe 1", timeout=LIVE_TIMEOUT
