@@ -210,10 +210,12 @@ def test_a_room_on_one_address_where_some_mistype_all_join(workshop):
     form and once in the link, before they get it right. Everyone joins a group."""
     groups = list(workshop.groups.all())
     code = workshop.join_code
+    # One character off, whatever the code ends with.
+    mistyped = code[:-1] + ("Y" if code.endswith("Z") else "Z")
     for number in range(60):
         phone = Client(REMOTE_ADDR="198.51.100.20")
         if number < 15:
-            assert phone.post("/deltag/", {"code": code[:-1] + "Z"}).status_code == 200
+            assert phone.post("/deltag/", {"code": mistyped}).status_code == 200
             assert phone.get(f"/deltag/{code[::-1]}/").status_code == 404
         response = phone.post("/deltag/", {"code": workshop.display_code.lower()})
         assert response.status_code == 302, number
