@@ -260,9 +260,9 @@ def _dashboard_context(request: HttpRequest, pk: int) -> dict:
 def dashboard(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     template_name = "workshops/dashboard.html" + ("#live" if request.htmx else "")
     version = _live_version(request, pk)
-    if version is None or not request.htmx:
-        # Another organisation's workshop (404), or one without groups; or the whole page,
-        # opened now and then, with the messages of what the facilitator just did.
+    if version is None or len(messages.get_messages(request)):
+        # Another organisation's workshop (404), or one without groups; or the page with the
+        # message of what the facilitator just did, which is theirs alone and shown once.
         return render(request, template_name, _dashboard_context(request, pk))
     # Everything the page shows: the versions, the language, the facilitator signed in, and
     # the address the participants are told to go to.
