@@ -295,7 +295,6 @@ class Membership:
     dilemma: str
     private_tagging: bool
     revealed: bool
-    group_change_open: bool
     # The member's page has not said for a while that it is open.
     seen_long_ago: bool
     # Other members on the page now, and of them those who saved a text a moment ago.
@@ -348,7 +347,6 @@ class ParticipantQuerySet(models.QuerySet):
         query = (
             "SELECT p.id, p.workshop_id, w.join_code, w.codex_id, p.group_id, g.version, w.version,"  # noqa: S608  # nosec B608
             " w.setup_version, w.phase, g.case_id, g.own_dilemma, w.private_tagging, g.revealed,"
-            " w.group_change_open,"
             " CASE WHEN p.seen_at IS NULL OR p.seen_at < %s THEN 1 ELSE 0 END,"
             f" (SELECT COUNT(*) FROM {participant} o"
             "   WHERE o.group_id = p.group_id AND o.id <> p.id AND o.seen_at >= %s),"
@@ -363,12 +361,12 @@ class ParticipantQuerySet(models.QuerySet):
             row = cursor.fetchone()
         if row is None:
             return None
-        *values, case_id, own_dilemma, private_tagging, revealed, change_open, stale = row[:-2]
-        here, writing = row[-2:]
+        *values, case_id, own_dilemma, private_tagging, revealed, stale, here, writing = row
         # SQLite answers 0 and 1 for booleans.
         dilemma = dilemma_key(case_id, bool(own_dilemma))
-        flags = (private_tagging, revealed, change_open, stale)
-        return Membership(*values, dilemma, *map(bool, flags), here, writing)
+        return Membership(
+            *values, dilemma, bool(private_tagging), bool(revealed), bool(stale), here, writing
+        )
 
 
 class Participant(models.Model):

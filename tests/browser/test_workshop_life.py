@@ -61,7 +61,9 @@ def test_close_reopen_copy_and_delete(new_page, live_server, content, alice, han
 
     facilitator.goto(f"{base}/workshops/{workshop.pk}/")
     facilitator.get_by_role("link", name="Slet workshoppen").click()
-    expect(facilitator.get_by_role("main")).to_contain_text("1 deltager og navnet, hvis det blev givet")
+    expect(facilitator.get_by_role("main")).to_contain_text(
+        "1 deltager og navnet, hvis det blev givet"
+    )
     facilitator.get_by_role("button", name="Ja, slet workshoppen").click()
     expect(facilitator.get_by_role("status")).to_have_text("“Forløbet der slettes” er slettet.")
     assert not Workshop.objects.filter(pk=workshop.pk).exists()

@@ -211,15 +211,14 @@ def test_membership_is_what_the_orm_would_find(workshop, group1, group2, other_w
             "group__own_dilemma",
             "workshop__private_tagging",
             "group__revealed",
-            "workshop__group_change_open",
         )
         .first()
     )
     if expected is not None:
-        *values, case_id, own_dilemma, private_tagging, revealed, change_open = expected
+        *values, case_id, own_dilemma, private_tagging, revealed = expected
         dilemma = dilemma_key(case_id, own_dilemma)
         # Never seen on the page yet, nobody else on it or writing.
-        expected = (*values, dilemma, private_tagging, revealed, change_open, True, 0, 0)
+        expected = (*values, dilemma, private_tagging, revealed, True, 0, 0)
     assert (found and tuple(vars(found).values())) == expected
 
 

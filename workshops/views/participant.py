@@ -531,7 +531,7 @@ def mark_done(request: HttpRequest, member: Membership) -> HttpResponse:
 def change_group(request: HttpRequest, member: Membership) -> HttpResponse:
     """A participant moves to another group, where the facilitator lets them."""
     group = get_group(member)
-    if not member.group_change_open:
+    if not group.workshop.group_change_open:
         raise PermissionDenied(_("Facilitatoren fordeler grupperne i denne workshop."))
     form = GroupChoiceForm(request.POST, workshop=group.workshop, auto_id="change-%s")
     if not form.is_valid():
