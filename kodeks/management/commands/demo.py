@@ -77,6 +77,7 @@ class Command(BaseCommand):
             slug="demo", defaults={"name": "Demo Kommune"}
         )
         self.stdout.write("\nDemo-logins (adgangskoden gælder, til du ændrer den):")
+        width = max(len(role.label) for _username, _name, role in DEMO_USERS)
         for username, full_name, role in DEMO_USERS:
             first_name, last_name = full_name.split(" ", 1)
             user, created = User.objects.get_or_create(
@@ -93,7 +94,7 @@ class Command(BaseCommand):
                 user.save(update_fields=["password"])
             label = user.get_role_display()
             self.stdout.write(
-                f"  {label:<12} brugernavn: {username:<12} adgangskode: {DEMO_PASSWORD}"
+                f"  {label:<{width}}  brugernavn: {username:<12} adgangskode: {DEMO_PASSWORD}"
             )
         facilitator = User.objects.get(username="facilitator")
         if not organisation.workshops.exists():
