@@ -139,3 +139,49 @@ document.addEventListener("DOMContentLoaded", () => {
     picker.addEventListener("change", () => countPool(picker));
   }
 });
+
+// A table wider than the screen scrolls in its box: the box can then be reached with Tab and
+// scrolled with the arrow keys, and is named by the heading of the part it is in.
+function headingOf(box) {
+  const section = box.closest("[aria-labelledby]");
+  if (section) return section.getAttribute("aria-labelledby");
+  let before = box.previousElementSibling;
+  while (before && !/^H[1-6]$/.test(before.tagName)) before = before.previousElementSibling;
+  return before?.id || null;
+}
+function reachableScrollBoxes() {
+  for (const box of document.querySelectorAll(".table-scroll")) {
+    const scrolls = box.scrollWidth > box.clientWidth + 1;
+    const heading = headingOf(box);
+    if (scrolls && heading && !box.hasAttribute("tabindex")) {
+      box.tabIndex = 0;
+      box.setAttribute("role", "group");
+      box.setAttribute("aria-labelledby", heading);
+    } else if (!scrolls && box.getAttribute("role") === "group") {
+      box.removeAttribute("tabindex");
+      box.removeAttribute("role");
+      box.removeAttribute("aria-labelledby");
+    }
+  }
+}
+// A poll that swaps a box in keeps where it was scrolled to, and its focus.
+let boxesBefore = null;
+document.addEventListener("htmx:beforeSwap", () => {
+  boxesBefore = [...document.querySelectorAll(".table-scroll[id]")].map((box) => ({
+    id: box.id,
+    left: box.scrollLeft,
+    focused: document.activeElement === box,
+  }));
+});
+document.addEventListener("htmx:afterSettle", () => {
+  reachableScrollBoxes();
+  for (const before of boxesBefore || []) {
+    const box = document.getElementById(before.id);
+    if (!box) continue;
+    box.scrollLeft = before.left;
+    if (before.focused && document.activeElement !== box) box.focus({ preventScroll: true });
+  }
+  boxesBefore = null;
+});
+document.addEventListener("DOMContentLoaded", reachableScrollBoxes);
+window.addEventListener("resize", reachableScrollBoxes);

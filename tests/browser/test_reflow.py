@@ -4,6 +4,7 @@ table in its own scroll box."""
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import expect
 
 from cases.models import Case
 from kodeks.models import Codex, GuidePage
@@ -112,3 +113,27 @@ def test_every_kind_of_page_reflows_to_320_px(
     found |= widths(hr, base, {"report": "/rapporter/"})
 
     assert too_wide(found) == {}
+
+
+def test_a_table_that_scrolls_in_its_box_is_reached_with_the_keyboard(
+    new_page, live_server, running
+):
+    """At 320 px the groups table scrolls in its box: Tab reaches the box, named by its
+    heading, the arrow keys scroll it, and it stays reachable through the dashboard's polls.
+    On a wide screen, where nothing scrolls, it is no stop for Tab."""
+    page = new_page(NARROW)
+    log_in(page, live_server.url, "alice", "alice-password")
+    page.goto(f"{live_server.url}/workshops/{running.pk}/")
+    box = page.locator("#groups-scroll")
+    expect(box).to_have_attribute("tabindex", "0")
+    expect(page.get_by_role("group", name="Grupperne")).to_have_count(1)
+    box.focus()
+    page.keyboard.press("ArrowRight")
+    page.keyboard.press("ArrowRight")
+    assert box.evaluate("box => box.scrollLeft") > 0
+    # A poll that brings a change swaps the section; the box keeps the focus.
+    domain.set_tag(running.groups.first(), point=duty(3), on=True)
+    expect(page.locator("#live")).to_contain_text("3. Faglighed", timeout=10_000)
+    expect(page.locator("#groups-scroll")).to_be_focused()
+    page.set_viewport_size({"width": 1366, "height": 768})
+    expect(page.locator("#groups-scroll")).not_to_have_attribute("tabindex", "0")
