@@ -7,9 +7,10 @@ from playwright.sync_api import expect
 
 from cases.models import Case
 from kodeks.models import Codex, GuidePage, Point
-from tests.browser.helpers import PHONE
+from tests.browser.helpers import PHONE, log_in
 from tests.factories import make_workshop
 from workshops import domain
+from workshops.models import Phase
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.browser, pytest.mark.slow]
 
@@ -76,5 +77,50 @@ def test_codex_content_is_marked_danish_in_the_english_ui(new_page, live_server,
     )
     # The tags announcement is among what was looked at: its words are in <main>.
     expect(page.locator("#tags-announcer")).to_contain_text(duties[0].title)
+
+    assert {kind: wrong for kind, wrong in found.items() if wrong} == {}
+
+
+def test_codex_content_on_the_staff_pages_is_marked_danish(
+    new_page, live_server, content, alice, hanne, held
+):
+    """The dashboard, read-along, projector, summary and report show case titles and duty
+    names inside English words: each piece of codex content is marked Danish."""
+    base = live_server.url
+    duty_titles = list(
+        Point.objects.filter(codex__slug=Codex.DUTIES)
+        .order_by("number")
+        .values_list("title", flat=True)
+    )
+    running = make_workshop(alice, title="Running")
+    group = running.groups.get(position=1)
+    chosen = running.pool.order_by("number").first()
+    domain.choose_case(group, case=chosen)
+    domain.set_tag(group, point=Point.objects.get(codex__slug=Codex.DUTIES, number=2), on=True)
+    held_case = held.groups.get(position=1).case
+    texts = [chosen.title, held_case.title, *duty_titles]
+    found = {}
+
+    page = new_page({"width": 1366, "height": 900})
+    log_in(page, base, "alice", "alice-password")
+    in_english(page, base)
+    pages = {
+        "dashboard": f"/workshops/{running.pk}/",
+        "read-along": f"/workshops/{running.pk}/grupper/{group.pk}/",
+        "projector, intro": f"/workshops/{running.pk}/projektor/",
+        "summary": f"/workshops/{held.pk}/opsummering/",
+    }
+    for kind, path in pages.items():
+        page.goto(base + path)
+        found[kind] = unmarked(page, texts)
+    domain.set_phase(running, phase=Phase.PLENARY)
+    page.goto(f"{base}/workshops/{running.pk}/projektor/")
+    found["projector, plenum"] = unmarked(page, texts)
+
+    reader = new_page({"width": 1366, "height": 900})
+    log_in(reader, base, "hanne", "hanne-password")
+    in_english(reader, base)
+    reader.goto(base + "/rapporter/")
+    found["report"] = unmarked(reader, texts)
 
     assert {kind: wrong for kind, wrong in found.items() if wrong} == {}
