@@ -106,10 +106,9 @@ class InviteForm(forms.Form):
         return username
 
 
-class AuditFilterForm(forms.Form):
-    """The audit log's filters; they arrive in the URL, so each is checked."""
+class DateRangeForm(forms.Form):
+    """A period given in the URL (?fra=&til=), each end optional and checked."""
 
-    handling = forms.ChoiceField(label=_("Handling"), required=False)
     fra = forms.DateField(
         label=_("Fra"),
         required=False,
@@ -123,18 +122,26 @@ class AuditFilterForm(forms.Form):
         error_messages={"invalid": _("Skriv datoen som år-måned-dag, fx 2026-12-31.")},
     )
 
+    def clean(self) -> dict:
+        data = super().clean()
+        if data.get("fra") and data.get("til") and data["fra"] > data["til"]:
+            self.add_error("til", _("Til-datoen ligger før fra-datoen."))
+        return data
+
+
+class AuditFilterForm(DateRangeForm):
+    """The audit log's filters; they arrive in the URL, so each is checked."""
+
+    handling = forms.ChoiceField(label=_("Handling"), required=False)
+
+    field_order = ["handling", "fra", "til"]
+
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["handling"].choices = [("", _("Alle handlinger")), *AuditEntry.Action.choices]
         self.fields["handling"].error_messages["invalid_choice"] = _(
             "Vælg en af handlingerne på listen."
         )
-
-    def clean(self) -> dict:
-        data = super().clean()
-        if data.get("fra") and data.get("til") and data["fra"] > data["til"]:
-            self.add_error("til", _("Til-datoen ligger før fra-datoen."))
-        return data
 
     def filtered(self, entries):
         data = self.cleaned_data if self.is_bound and self.is_valid() else {}

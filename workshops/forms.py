@@ -9,6 +9,7 @@ from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from cases.models import Case
+from kodeks.forms import DateRangeForm
 from kodeks.models import Codex, Point
 from workshops.domain import FORMAT_DEFAULTS, Setup, default_group_names, group_is_empty
 from workshops.models import (
@@ -525,21 +526,9 @@ class PlenaryForm(forms.Form):
     position = forms.IntegerField(min_value=1, max_value=MAX_GROUPS)
 
 
-class ReportForm(forms.Form):
+class ReportForm(DateRangeForm):
     """HR's report filters; they arrive in the URL, so each is checked."""
 
-    fra = forms.DateField(
-        label=_("Fra"),
-        required=False,
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-        error_messages={"invalid": _("Skriv datoen som år-måned-dag, fx 2026-01-31.")},
-    )
-    til = forms.DateField(
-        label=_("Til"),
-        required=False,
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-        error_messages={"invalid": _("Skriv datoen som år-måned-dag, fx 2026-12-31.")},
-    )
     format = forms.ChoiceField(
         label=_("Format"),
         required=False,
@@ -557,12 +546,6 @@ class ReportForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["format"].choices = [("", _("Alle formater")), *Format.choices]
         self.fields["serie"].queryset = Series.objects.filter(organisation=organisation)
-
-    def clean(self) -> dict:
-        data = super().clean()
-        if data.get("fra") and data.get("til") and data["fra"] > data["til"]:
-            self.add_error("til", _("Til-datoen ligger før fra-datoen."))
-        return data
 
     def filters(self) -> dict:
         data = self.cleaned_data
