@@ -301,11 +301,19 @@ def artifacts() -> Path:
 
 
 @pytest.fixture(scope="session")
-def axe_source() -> str:
-    """axe-core from the npm registry, installed from package-lock.json when missing."""
-    if not AXE.exists():
-        npm = shutil.which("npm")
-        if npm is None:
-            pytest.fail("The accessibility tests need npm to install axe-core (npm ci).")
-        subprocess.run([npm, "ci", "--no-audit", "--no-fund"], cwd=ROOT, check=True)  # noqa: S603
+def axe_source(tmp_path_factory) -> str:
+    """axe-core from the npm registry, installed from package-lock.json when missing; by one
+    of the processes of a parallel run while the others wait, not by each at once."""
+    run_folder = tmp_path_factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        run_folder = run_folder.parent
+    with open(run_folder / "axe-core.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not AXE.exists():
+            npm = shutil.which("npm")
+            if npm is None:
+                pytest.fail("The accessibility tests need npm to install axe-core (npm ci).")
+            subprocess.run(  # noqa: S603
+                [npm, "ci", "--no-audit", "--no-fund"], cwd=ROOT, check=True
+            )
     return AXE.read_text(encoding="utf-8")
